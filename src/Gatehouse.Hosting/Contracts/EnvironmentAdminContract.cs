@@ -1,0 +1,50 @@
+namespace Gatehouse.Hosting.Contracts;
+
+// The contract between the portal (control plane) and an environment (data plane). The portal's
+// database holds the desired state; it pushes it with idempotent PUTs to the environment's admin API
+// (authenticated by a per-environment API key). See docs/architecture.md.
+
+public static class EnvironmentAdminApi
+{
+    public const string BasePath = "/admin/v1";
+
+    public static string Client(Guid clientId) => $"{BasePath}/clients/{clientId}";
+
+    public static string Sandbox(Guid organisationId) => $"{BasePath}/sandboxes/{organisationId}";
+
+    public const string Status = BasePath + "/status";
+}
+
+/// <summary>App type, as the guide names them.</summary>
+public static class AppTypes
+{
+    /// <summary>Single-tenant: the organisation's own data (password grant, client credentials).</summary>
+    public const string Client = "client";
+
+    /// <summary>Multi-tenant: authorization code with PKCE and consent per business.</summary>
+    public const string Partner = "partner";
+}
+
+/// <summary>A secret the client may authenticate with: its SHA-256 hash and optional expiry.</summary>
+public sealed record ClientSecretHash(Guid Id, string Hash, DateTimeOffset? ExpiresAt);
+
+/// <summary>PUT <c>/admin/v1/clients/{clientId}</c>: create or replace the OAuth client.</summary>
+public sealed record ClientDescriptor(
+    string DisplayName,
+    string AppType,
+    Guid OrganisationId,
+    string OrganisationName,
+    string? BusinessCode,
+    IReadOnlyList<ClientSecretHash> Secrets,
+    IReadOnlyList<string> Scopes,
+    IReadOnlyList<string> RedirectUris,
+    bool Enabled);
+
+public sealed record ClientProvisioned(Guid ClientId, IReadOnlyList<string> Scopes);
+
+/// <summary>PUT <c>/admin/v1/sandboxes/{organisationId}</c>: make sure the organisation has a sandbox business and API user.</summary>
+public sealed record SandboxRequest(string OrganisationName, string ApiUserName, string ApiUserPassword);
+
+public sealed record SandboxProvisioned(string BusinessCode, string BusinessName, string ApiUserName, int FundCount);
+
+public sealed record EnvironmentStatus(string Environment, string Issuer);

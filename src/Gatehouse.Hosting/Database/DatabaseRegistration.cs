@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Gatehouse.Hosting.Database;
+
+public static class DatabaseRegistration
+{
+    /// <summary>
+    /// Registers a plane's DbContext on the configured provider. Each provider has its own
+    /// migration set, attached to a provider-specific subclass of the context (EF Core finds
+    /// migrations by context type), while the rest of the code only ever asks for
+    /// <typeparamref name="TContext"/>.
+    /// </summary>
+    public static IServiceCollection AddPlaneDatabase<TContext, TSqliteContext, TPostgresContext>(
+        this IServiceCollection services,
+        DatabaseOptions database,
+        string sqliteFilePath,
+        Action<DbContextOptionsBuilder>? configure = null)
+        where TContext : DbContext
+        where TSqliteContext : TContext
+        where TPostgresContext : TContext
+    {
+        switch (database.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                var sqlite = string.IsNullOrWhiteSpace(database.ConnectionString)
+                    ? SqliteConnectionStrings.ForFile(sqliteFilePath)
+                    : database.ConnectionString;
+                services.AddDbContext<TContext, TSqliteContext>(o =>
+                {
+                    o.UseSqlite(sqlite, s => s.CommandTimeout(30));
+                    configure?.Invoke(o);
+                });
+                break;
+            case DatabaseProvider.Postgres:
+                if (string.IsNullOrWhiteSpace(database.ConnectionString))
+                {
+                    throw new InvalidOperationException("Database:ConnectionString is required when Database:Provider is Postgres.");
+                }
+
+                services.AddDbContext<TContext, TPostgresContext>(o =>
+                {
+                    o.UseNpgsql(database.ConnectionString, n => n.EnableRetryOnFailure(3));
+                    configure?.Invoke(o);
+                });
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown database provider '{database.Provider}'.");
+        }
+
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TContext>>("database", HealthStatus.Unhealthy, ["ready"]);
+        return services;
+    }
+
+    /// <summary>
+    /// Keeps Data Protection keys (cookies, antiforgery, protected secrets) in the plane's database,
+    /// so they survive restarts and are shared by every node of the plane.
+    /// </summary>
+    public static IServiceCollection AddPlaneDataProtection<TContext>(this IServiceCollection services, string applicationName)
+        where TContext : DbContext, IDataProtectionKeyContext
+    {
+        services.AddDataProtection()
+            .SetApplicationName(applicationName)
+            .PersistKeysToDbContext<TContext>();
+        return services;
+    }
+}

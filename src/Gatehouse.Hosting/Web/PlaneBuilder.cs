@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Gatehouse.Hosting.Web;
+
+/// <summary>
+/// What every plane's web host shares. Each plane (portal, each environment) is its own
+/// <see cref="WebApplication"/> with its own DI container, so the all-in-one process can run three
+/// of them on three ports with nothing leaking between them.
+/// </summary>
+public static class PlaneBuilder
+{
+    /// <param name="applicationName">The plane's assembly name: Razor Pages and controllers are discovered from it only.</param>
+    /// <param name="url">The address Kestrel listens on, e.g. <c>http://localhost:5000</c>.</param>
+    public static WebApplicationBuilder Create(string[] args, string applicationName, string url, Action<IConfigurationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = applicationName,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        configure?.Invoke(builder.Configuration);
+        builder.WebHost.UseUrls(url);
+        builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(10));
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("OpenIddict", LogLevel.Warning);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    /// <summary>The middleware every plane starts with: errors as ProblemDetails without internals, then security headers.</summary>
+    public static WebApplication UsePlaneDefaults(this WebApplication app)
+    {
+        // ASVS 16.5.1: a generic message and a correlation id (the trace id), never a stack trace.
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSecurityHeaders();
+        return app;
+    }
+}
