@@ -19,7 +19,9 @@ public static class PlaneBuilder
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            Args = args,
+            // --role and --environment choose planes (Gatehouse.Roles); the host must not read
+            // "--environment pie" as its hosting environment name.
+            Args = WithoutRoleArguments(args),
             ApplicationName = applicationName,
             ContentRootPath = AppContext.BaseDirectory,
         });
@@ -32,6 +34,29 @@ public static class PlaneBuilder
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
+    }
+
+    public static string[] WithoutRoleArguments(string[] args)
+    {
+        var kept = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            var name = arg.TrimStart('-').Split('=', 2)[0].ToLowerInvariant();
+            if (arg.StartsWith("--", StringComparison.Ordinal) && name is "role" or "environment")
+            {
+                if (!arg.Contains('=', StringComparison.Ordinal) && i + 1 < args.Length)
+                {
+                    i++;
+                }
+
+                continue;
+            }
+
+            kept.Add(arg);
+        }
+
+        return [.. kept];
     }
 
     /// <summary>The middleware every plane starts with: errors as ProblemDetails without internals, then security headers.</summary>
