@@ -1,0 +1,101 @@
+using Gatehouse.Hosting.Database;
+using Gatehouse.Roles;
+using Gatehouse.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+
+namespace Gatehouse.EndToEnd.Tests;
+
+/// <summary>
+/// The whole product as <c>dotnet run</c> starts it (portal, PIE, Production in one process, built by
+/// the same <see cref="GatehouseHost"/>), on free 127.0.0.1 ports, with its own databases. It can be
+/// stopped and started again on the same databases to prove what survives a restart.
+/// </summary>
+public sealed class GatehouseUnderTest : IAsyncDisposable
+{
+    private readonly Dictionary<string, string?> settings;
+    private readonly List<TestDatabase> databases;
+    private IReadOnlyList<WebApplication> planes = [];
+
+    private GatehouseUnderTest(Dictionary<string, string?> settings, List<TestDatabase> databases)
+    {
+        this.settings = settings;
+        this.databases = databases;
+    }
+
+    public string PortalUrl => settings["Portal:Url"]!;
+
+    public string PieUrl => settings["Environments:pie:Url"]!;
+
+    public string ProductionUrl => settings["Environments:production:Url"]!;
+
+    public static async Task<GatehouseUnderTest> StartAsync(DatabaseProvider provider)
+    {
+        var portalDb = await TestDatabase.CreateAsync(provider);
+        var pieDb = await TestDatabase.CreateAsync(provider);
+        var productionDb = await TestDatabase.CreateAsync(provider);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:DataDirectory"] = Directory.CreateTempSubdirectory("gatehouse-e2e-").FullName,
+            ["Portal:Url"] = FreePort.NextUrl(),
+            ["Portal:Mail:DevOutbox"] = "true",
+            ["Portal:DemoData:Enabled"] = "false",
+            ["Portal:Provisioning:IntervalSeconds"] = "1",
+            ["Portal:SignUp:FreeMailDomains:0"] = "gmail.com",
+            ["Environments:pie:DisplayName"] = "PIE",
+            ["Environments:pie:Url"] = FreePort.NextUrl(),
+            ["Environments:pie:IsSandbox"] = "true",
+            ["Environments:pie:AdminApiKey"] = "e2e-pie-" + Guid.NewGuid(),
+            ["Environments:production:DisplayName"] = "Production",
+            ["Environments:production:Url"] = FreePort.NextUrl(),
+            ["Environments:production:IsSandbox"] = "false",
+            ["Environments:production:AdminApiKey"] = "e2e-production-" + Guid.NewGuid(),
+        };
+        foreach (var (key, value) in portalDb.ConfigurationFor("Portal")
+                     .Concat(pieDb.ConfigurationFor("Environments:pie"))
+                     .Concat(productionDb.ConfigurationFor("Environments:production")))
+        {
+            settings[key] = value;
+        }
+
+        var product = new GatehouseUnderTest(settings, [portalDb, pieDb, productionDb]);
+        await product.StartPlanesAsync();
+        return product;
+    }
+
+    /// <summary>Stops every plane and starts them again on the same databases.</summary>
+    public async Task RestartAsync()
+    {
+        await StopPlanesAsync();
+        await StartPlanesAsync();
+    }
+
+    private async Task StartPlanesAsync()
+    {
+        planes = GatehouseHost.Build([], c => c.AddInMemoryCollection(settings));
+        foreach (var plane in planes.Reverse())
+        {
+            await plane.StartAsync();
+        }
+    }
+
+    private async Task StopPlanesAsync()
+    {
+        foreach (var plane in planes)
+        {
+            await plane.StopAsync();
+            await plane.DisposeAsync();
+        }
+
+        planes = [];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopPlanesAsync();
+        foreach (var database in databases)
+        {
+            await database.DisposeAsync();
+        }
+    }
+}
