@@ -9,7 +9,11 @@ namespace Gatehouse.Environment;
 /// <summary>One environment (data plane): authorization server, Class APIs, admin API.</summary>
 public static class EnvironmentPlane
 {
-    public static WebApplication Build(string[] args, string environmentKey, Action<IConfigurationBuilder>? configure = null)
+    public static WebApplication Build(string[] args, string environmentKey, Action<IConfigurationBuilder>? configure = null) =>
+        Build(args, environmentKey, configure, configureServices: null);
+
+    /// <param name="configureServices">Runs last, so tests can replace services (a fake <see cref="TimeProvider"/>).</param>
+    public static WebApplication Build(string[] args, string environmentKey, Action<IConfigurationBuilder>? configure, Action<IServiceCollection>? configureServices)
     {
         var builder = PlaneBuilder.Create(args, typeof(EnvironmentPlane).Assembly.GetName().Name!, "http://127.0.0.1:0", configure);
         var section = $"{EnvironmentEndpoint.SectionName}:{environmentKey}";
@@ -23,6 +27,7 @@ public static class EnvironmentPlane
         builder.WebHost.UseUrls(environment.Url);
         var storage = builder.Configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
         builder.Services.AddEnvironment(environmentKey, environment, storage);
+        configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UsePlaneDefaults();

@@ -44,6 +44,8 @@ public static class AuthorizationRegistration
                 o.DisableAccessTokenEncryption();
                 o.RegisterScopes([.. ClassScopes.All]);
                 o.AddEventHandler(TargetScopeHandler.Descriptor);
+                o.AddEventHandler(ScopePermissionHandler.Descriptor);
+                o.AddEventHandler(IssuerBasedEndpointsHandler.Descriptor);
 
                 var aspNetCore = o.UseAspNetCore().EnableTokenEndpointPassthrough();
                 if (IsLoopbackHttp(issuer))
