@@ -1,5 +1,7 @@
+using Gatehouse.Hosting.Contracts;
+using Gatehouse.Hosting.Database;
 using Gatehouse.Hosting.Web;
-using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 
 namespace Gatehouse.Environment;
@@ -7,11 +9,29 @@ namespace Gatehouse.Environment;
 /// <summary>One environment (data plane): authorization server, Class APIs, admin API.</summary>
 public static class EnvironmentPlane
 {
-    public static WebApplication Build(string[] args, string environmentKey, Action<IConfigurationBuilder>? configure = null)
+    public static WebApplication Build(string[] args, string environmentKey, Action<IConfigurationBuilder>? configure = null) =>
+        Build(args, environmentKey, configure, configureServices: null);
+
+    /// <param name="configureServices">Runs last, so tests can replace services (a fake <see cref="TimeProvider"/>).</param>
+    public static WebApplication Build(string[] args, string environmentKey, Action<IConfigurationBuilder>? configure, Action<IServiceCollection>? configureServices)
     {
-        var builder = PlaneBuilder.Create(args, typeof(EnvironmentPlane).Assembly.GetName().Name!, "http://localhost:5100", configure);
+        var builder = PlaneBuilder.Create(args, typeof(EnvironmentPlane).Assembly.GetName().Name!, "http://127.0.0.1:0", configure);
+        var section = $"{EnvironmentEndpoint.SectionName}:{environmentKey}";
+        var environment = builder.Configuration.GetSection(section).Get<EnvironmentEndpoint>() ?? new EnvironmentEndpoint();
+        if (!Uri.TryCreate(environment.Url, UriKind.Absolute, out _))
+        {
+            throw new ArgumentException($"{section}:Url must be an absolute URL (got '{environment.Url}').");
+        }
+
+        // The environment listens on its public URL, which is only known once configuration is read.
+        builder.WebHost.UseUrls(environment.Url);
+        var storage = builder.Configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
+        builder.Services.AddEnvironment(environmentKey, environment, storage);
+        configureServices?.Invoke(builder.Services);
+
         var app = builder.Build();
         app.UsePlaneDefaults();
+        app.MapEnvironment(environment);
         return app;
     }
 }

@@ -1,0 +1,75 @@
+using Gatehouse.Environment.Sandbox;
+using Gatehouse.Hosting.Contracts;
+using Gatehouse.Hosting.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Gatehouse.Environment.AdminApi;
+
+/// <summary>
+/// The admin API the portal provisions this environment through (EnvironmentAdminContract):
+/// idempotent PUTs of desired state, one shared key, ProblemDetails errors.
+/// </summary>
+public static class AdminApiEndpoints
+{
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder endpoints, EnvironmentEndpoint environment)
+    {
+        var admin = endpoints.MapGroup(EnvironmentAdminApi.BasePath)
+            .AddEndpointFilter(new ApiKeyFilter(environment.AdminApiKey))
+            .ExcludeFromDescription();
+
+        admin.MapPut("/clients/{clientId:guid}", PutClientAsync);
+        admin.MapDelete("/clients/{clientId:guid}", async (Guid clientId, ClientProvisioning clients, CancellationToken ct) =>
+        {
+            await clients.DeleteAsync(clientId, ct);
+            return TypedResults.NoContent();
+        });
+        admin.MapPut("/sandboxes/{organisationId:guid}", PutSandboxAsync);
+        admin.MapGet("/status", () => TypedResults.Ok(new EnvironmentStatus(environment.DisplayName, environment.ResolveIssuer().AbsoluteUri)));
+        return endpoints;
+    }
+
+    private static async Task<Results<Ok<ClientProvisioned>, ValidationProblem>> PutClientAsync(
+        Guid clientId, ClientDescriptor descriptor, ClientProvisioning clients, CancellationToken cancellationToken)
+    {
+        var errors = ClientProvisioning.Validate(descriptor);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        return TypedResults.Ok(await clients.PutAsync(clientId, descriptor, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<SandboxProvisioned>, ValidationProblem, ProblemHttpResult>> PutSandboxAsync(
+        Guid organisationId, SandboxRequest request, EnvironmentEndpoint environment, SandboxProvisioning sandboxes, CancellationToken cancellationToken)
+    {
+        if (!environment.IsSandbox)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "This environment has no sandboxes.");
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.OrganisationName))
+        {
+            errors[nameof(request.OrganisationName)] = ["OrganisationName is required."];
+        }
+
+        if (string.IsNullOrWhiteSpace(request.ApiUserName))
+        {
+            errors[nameof(request.ApiUserName)] = ["ApiUserName is required."];
+        }
+
+        if (string.IsNullOrEmpty(request.ApiUserPassword))
+        {
+            errors[nameof(request.ApiUserPassword)] = ["ApiUserPassword is required."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var (result, failures) = await sandboxes.ProvisionAsync(organisationId, request, cancellationToken);
+        return result is null ? TypedResults.ValidationProblem(failures!) : TypedResults.Ok(result);
+    }
+}

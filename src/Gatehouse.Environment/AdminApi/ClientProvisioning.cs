@@ -1,0 +1,142 @@
+using Gatehouse.Environment.Authorization;
+using Gatehouse.Hosting.Contracts;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Gatehouse.Environment.AdminApi;
+
+/// <summary>
+/// Turns the portal's desired state for one app into an OpenIddict application (create or replace).
+/// A disabled app keeps its row (its id, for the audit trail) but loses every secret and token, so
+/// it fails client authentication until the portal enables it again with fresh secret hashes.
+/// </summary>
+public sealed class ClientProvisioning(
+    IOpenIddictApplicationManager applications,
+    IOpenIddictTokenManager tokens,
+    IOpenIddictAuthorizationManager authorizations)
+{
+    public static Dictionary<string, string[]> Validate(ClientDescriptor descriptor)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (descriptor.AppType is not (AppTypes.Client or AppTypes.Partner))
+        {
+            errors[nameof(descriptor.AppType)] = [$"AppType must be '{AppTypes.Client}' or '{AppTypes.Partner}'."];
+        }
+
+        if (string.IsNullOrWhiteSpace(descriptor.DisplayName))
+        {
+            errors[nameof(descriptor.DisplayName)] = ["DisplayName is required."];
+        }
+
+        if (descriptor.Scopes is null)
+        {
+            errors[nameof(descriptor.Scopes)] = ["Scopes are required."];
+        }
+        else if (descriptor.Scopes.FirstOrDefault(s => !ClassScopes.All.Contains(s)) is { } unknown)
+        {
+            errors[nameof(descriptor.Scopes)] = [$"Unknown scope '{unknown}'."];
+        }
+
+        if (descriptor.Secrets is null || descriptor.Secrets.Count == 0)
+        {
+            errors[nameof(descriptor.Secrets)] = ["At least one secret hash is required."];
+        }
+        else if (descriptor.Secrets.Any(s => !IsSha256Base64(s.Hash)))
+        {
+            errors[nameof(descriptor.Secrets)] = ["Each secret hash must be a base64 SHA-256 digest."];
+        }
+
+        // OAuth 2.1 §2.3.1 / RFC 6749 §3.1.2: absolute, no fragment; exact match happens at authorize.
+        if (descriptor.RedirectUris?.FirstOrDefault(u => !Uri.TryCreate(u, UriKind.Absolute, out var uri) || !string.IsNullOrEmpty(uri.Fragment)
+                || uri.Scheme is not ("https" or "http")) is { } badUri)
+        {
+            errors[nameof(descriptor.RedirectUris)] = [$"'{badUri}' is not an absolute http(s) URI without a fragment."];
+        }
+
+        return errors;
+    }
+
+    public async Task<ClientProvisioned> PutAsync(Guid clientId, ClientDescriptor descriptor, CancellationToken cancellationToken)
+    {
+        var id = clientId.ToString();
+        var desired = new OpenIddictApplicationDescriptor
+        {
+            ClientId = id,
+            ClientType = ClientTypes.Confidential,
+            ConsentType = ConsentTypes.Explicit,
+            DisplayName = descriptor.DisplayName,
+            ClientSecret = ClassApplicationManager.Serialize(descriptor.Enabled ? descriptor.Secrets : []),
+        };
+        new ClientProperties(descriptor.AppType, descriptor.OrganisationId, descriptor.OrganisationName, descriptor.BusinessCode).WriteTo(desired);
+
+        desired.Permissions.Add(Permissions.Endpoints.Token);
+        desired.Permissions.Add(Permissions.GrantTypes.RefreshToken);
+        if (descriptor.AppType == AppTypes.Client)
+        {
+            desired.Permissions.Add(Permissions.GrantTypes.Password);
+            desired.Permissions.Add(Permissions.GrantTypes.ClientCredentials);
+        }
+        else
+        {
+            // Partner apps: authorization code with PKCE (S256); the authorize endpoint comes later.
+            desired.Permissions.Add(Permissions.Endpoints.Authorization);
+            desired.Permissions.Add(Permissions.GrantTypes.AuthorizationCode);
+            desired.Permissions.Add(Permissions.ResponseTypes.Code);
+            desired.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
+            foreach (var uri in descriptor.RedirectUris ?? [])
+            {
+                desired.RedirectUris.Add(new Uri(uri, UriKind.Absolute));
+            }
+        }
+
+        var scopes = descriptor.Scopes.Distinct(StringComparer.Ordinal).ToList();
+        foreach (var scope in scopes)
+        {
+            desired.Permissions.Add(Permissions.Prefixes.Scope + scope);
+        }
+
+        if (await applications.FindByClientIdAsync(id, cancellationToken) is { } existing)
+        {
+            await applications.UpdateAsync(existing, desired, cancellationToken);
+        }
+        else
+        {
+            await applications.CreateAsync(desired, cancellationToken);
+        }
+
+        if (!descriptor.Enabled)
+        {
+            await RevokeAsync(id, cancellationToken);
+        }
+
+        return new ClientProvisioned(clientId, scopes);
+    }
+
+    public async Task DeleteAsync(Guid clientId, CancellationToken cancellationToken)
+    {
+        var id = clientId.ToString();
+        if (await applications.FindByClientIdAsync(id, cancellationToken) is { } existing)
+        {
+            await RevokeAsync(id, cancellationToken);
+
+            // The EF Core store deletes the application's authorizations and tokens with it, so
+            // token entry validation rejects its access tokens from now on.
+            await applications.DeleteAsync(existing, cancellationToken);
+        }
+    }
+
+    private async Task RevokeAsync(string clientId, CancellationToken cancellationToken)
+    {
+        if (await applications.FindByClientIdAsync(clientId, cancellationToken) is { } application
+            && await applications.GetIdAsync(application, cancellationToken) is { } applicationId)
+        {
+            await tokens.RevokeByApplicationIdAsync(applicationId, cancellationToken);
+            await authorizations.RevokeByApplicationIdAsync(applicationId, cancellationToken);
+        }
+    }
+
+    private static bool IsSha256Base64(string? hash)
+    {
+        Span<byte> buffer = stackalloc byte[32];
+        return hash is not null && Convert.TryFromBase64String(hash, buffer, out var written) && written == 32;
+    }
+}

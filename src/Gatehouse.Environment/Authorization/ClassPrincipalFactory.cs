@@ -1,0 +1,77 @@
+using System.Security.Claims;
+using Gatehouse.Environment.Businesses;
+using Gatehouse.Environment.Users;
+using Microsoft.AspNetCore.Authentication;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Gatehouse.Environment.Authorization;
+
+/// <summary>
+/// The one place that decides what a token says (STYLE: one principal factory). Every grant — and
+/// every refresh — ends here, after the grant's own checks.
+/// </summary>
+public static class ClassPrincipalFactory
+{
+    /// <summary>A user's token (password grant, and its refreshes).</summary>
+    public static ClaimsPrincipal ForUser(ClassUser user, Business business, IEnumerable<string> scopes) =>
+        Create(user.Id.ToString(), string.IsNullOrEmpty(user.DisplayName) ? user.UserName! : user.DisplayName, business, scopes, user.Email);
+
+    /// <summary>
+    /// An app acting for its linked business (client credentials). No user, so no refresh token
+    /// (RFC 6749 §4.4.3: "A refresh token SHOULD NOT be included") and no ID token.
+    /// </summary>
+    public static ClaimsPrincipal ForClient(string clientId, string displayName, Business business, IEnumerable<string> scopes) =>
+        Create(clientId, displayName, business, scopes.Where(s => s is not (Scopes.OfflineAccess or Scopes.OpenId)), email: null);
+
+    /// <summary>The sign-in properties: the non-standard <c>BusinessCode</c>/<c>BusinessName</c> members of Class's token response (§2.4).</summary>
+    public static AuthenticationProperties Properties(Business business) => new()
+    {
+        Parameters =
+        {
+            ["BusinessCode"] = business.Code,
+            ["BusinessName"] = business.Name,
+        },
+    };
+
+    private static ClaimsPrincipal Create(string subject, string name, Business business, IEnumerable<string> scopes, string? email)
+    {
+        var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, subject)
+            .SetClaim(Claims.Name, name)
+            .SetClaim(ClassClaims.BusinessCode, business.Code)
+            .SetClaim(ClassClaims.BusinessName, business.Name);
+        if (email is not null)
+        {
+            identity.SetClaim(Claims.Email, email);
+        }
+
+        // The granted scope always names the business (§2.5: the response echoes target:b/<CODE>).
+        var granted = scopes.Where(s => !s.StartsWith(ClassScopes.TargetPrefix, StringComparison.Ordinal))
+            .Append(ClassScopes.TargetFor(business.Code))
+            .Distinct(StringComparer.Ordinal);
+        identity.SetScopes(granted);
+        identity.SetResources(ClassScopes.Resource);
+        identity.SetDestinations(claim => Destinations(claim, identity));
+        return new ClaimsPrincipal(identity);
+    }
+
+    private static IEnumerable<string> Destinations(Claim claim, ClaimsIdentity identity)
+    {
+        yield return OpenIddictConstants.Destinations.AccessToken;
+
+        var toIdToken = claim.Type switch
+        {
+            Claims.Subject => true,
+            Claims.Name => identity.HasScope(Scopes.Profile),
+            Claims.Email => identity.HasScope(Scopes.Email),
+            ClassClaims.BusinessCode or ClassClaims.BusinessName => identity.HasScope(ClassScopes.ClassProfile),
+            _ => false,
+        };
+        if (toIdToken)
+        {
+            yield return OpenIddictConstants.Destinations.IdentityToken;
+        }
+    }
+}

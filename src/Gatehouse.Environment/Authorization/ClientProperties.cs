@@ -1,0 +1,40 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using OpenIddict.Abstractions;
+
+namespace Gatehouse.Environment.Authorization;
+
+/// <summary>What the portal tells an environment about an app, kept in the OpenIddict application's Properties.</summary>
+public sealed record ClientProperties(string AppType, Guid OrganisationId, string OrganisationName, string? BusinessCode)
+{
+    private const string AppTypeKey = "gatehouse_app_type";
+    private const string OrganisationIdKey = "gatehouse_organisation_id";
+    private const string OrganisationNameKey = "gatehouse_organisation_name";
+    private const string BusinessCodeKey = "gatehouse_business_code";
+
+    public void WriteTo(OpenIddictApplicationDescriptor descriptor)
+    {
+        descriptor.Properties[AppTypeKey] = JsonSerializer.SerializeToElement(AppType);
+        descriptor.Properties[OrganisationIdKey] = JsonSerializer.SerializeToElement(OrganisationId);
+        descriptor.Properties[OrganisationNameKey] = JsonSerializer.SerializeToElement(OrganisationName);
+        descriptor.Properties[BusinessCodeKey] = JsonSerializer.SerializeToElement(BusinessCode);
+    }
+
+    public static async Task<ClientProperties?> ReadAsync(IOpenIddictApplicationManager applications, string? clientId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(clientId) || await applications.FindByClientIdAsync(clientId, cancellationToken) is not { } application)
+        {
+            return null;
+        }
+
+        var properties = await applications.GetPropertiesAsync(application, cancellationToken);
+        return new ClientProperties(
+            String(properties, AppTypeKey) ?? "",
+            Guid.TryParse(String(properties, OrganisationIdKey), out var organisationId) ? organisationId : Guid.Empty,
+            String(properties, OrganisationNameKey) ?? "",
+            String(properties, BusinessCodeKey));
+    }
+
+    private static string? String(ImmutableDictionary<string, JsonElement> properties, string key) =>
+        properties.TryGetValue(key, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}

@@ -1,0 +1,53 @@
+using Gatehouse.Environment.AdminApi;
+using Gatehouse.Environment.Authorization;
+using Gatehouse.Environment.Data;
+using Gatehouse.Environment.PartnerApi;
+using Gatehouse.Environment.Sandbox;
+using Gatehouse.Hosting.Contracts;
+using Gatehouse.Hosting.Database;
+using Gatehouse.Hosting.Web;
+
+namespace Gatehouse.Environment;
+
+public static class EnvironmentRegistration
+{
+    public static IServiceCollection AddEnvironment(this IServiceCollection services, string environmentKey, EnvironmentEndpoint environment, StorageOptions storage)
+    {
+        // First hosted service: the schema must exist before anything else touches the database.
+        services.AddHostedService<MigrateOnStart>();
+        services.AddPlaneDatabase<EnvironmentDbContext, SqliteEnvironmentDbContext, PostgresEnvironmentDbContext>(
+            environment.Database, Path.Combine(storage.DataDirectory, $"{environmentKey}.db"));
+        services.AddPlaneDataProtection<EnvironmentDbContext>($"Gatehouse.Environment.{environmentKey}");
+
+        services.AddSingleton(environment);
+        services.AddOptions<EnvironmentEndpoint>()
+            .Configure(o => o.AdminApiKey = environment.AdminApiKey)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.AdminApiKey), $"{EnvironmentEndpoint.SectionName}:{environmentKey}:AdminApiKey is required: the portal provisions this environment with it.")
+            .ValidateOnStart();
+
+        services.AddEnvironmentAuthorization(environment.ResolveIssuer());
+        services.AddScoped<ClientProvisioning>();
+        services.AddScoped<SandboxProvisioning>();
+
+        var issuer = environment.ResolveIssuer();
+        services.AddSingleton<IPlaneInfo>(new PlaneInfo(
+            environment.IsSandbox ? "PIE environment" : "Production environment",
+            environment.Url,
+            [
+                $"Issuer: {issuer.AbsoluteUri}",
+                $"Discovery: {new Uri(issuer, ".well-known/openid-configuration").AbsoluteUri}",
+                $"Token endpoint: {new Uri(issuer, "connect/token").AbsoluteUri}",
+            ]));
+        return services;
+    }
+
+    public static WebApplication MapEnvironment(this WebApplication app, EnvironmentEndpoint environment)
+    {
+        app.UseAuthentication();
+        app.MapHealthEndpoints();
+        app.MapTokenEndpoint();
+        app.MapAdminApi(environment);
+        app.MapPartnerApi();
+        return app;
+    }
+}
