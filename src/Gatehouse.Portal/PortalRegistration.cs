@@ -35,6 +35,9 @@ public static class PortalRegistration
         var storage = configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
         builder.WebHost.UseUrls(portal.Url);
 
+        // First hosted service of all: hosted services start in registration order, and Data
+        // Protection's own one reads the key table, so the schema must exist before it runs.
+        services.AddHostedService<PortalStartup>();
         services.AddPlaneDatabase<PortalDbContext, SqlitePortalDbContext, PostgresPortalDbContext>(
             portal.Database, Path.Combine(storage.DataDirectory, "portal.db"));
         services.AddPlaneDataProtection<PortalDbContext>("Gatehouse.Portal");
@@ -51,6 +54,8 @@ public static class PortalRegistration
         var environments = configuration.GetSection(EnvironmentEndpoint.SectionName).Get<Dictionary<string, EnvironmentEndpoint>>() ?? [];
         services.AddSingleton(new PortalEnvironments(environments));
         var provisioning = configuration.GetSection(ProvisioningOptions.SectionName).Get<ProvisioningOptions>() ?? new ProvisioningOptions();
+        // One line per request every few seconds would drown the all-in-one console.
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         services.AddHttpClient<EnvironmentAdminClient>(c => c.Timeout = TimeSpan.FromSeconds(provisioning.TimeoutSeconds));
 
         services.AddScoped<IMailSender, MailSender>();
@@ -60,8 +65,7 @@ public static class PortalRegistration
         services.AddScoped<Members>();
         services.AddScoped<Provisioner>();
 
-        // Order matters: the database is migrated before the worker's first pass.
-        services.AddHostedService<PortalStartup>();
+        // After PortalStartup: the worker's first pass needs the migrated database.
         services.AddHostedService<ProvisioningWorker>();
 
         services.AddSingleton<IPlaneInfo>(PlaneInfoFor(configuration, builder.Environment, portal));

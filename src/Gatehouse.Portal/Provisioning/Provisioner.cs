@@ -30,6 +30,7 @@ public sealed class Provisioner(
         {
             var organisations = await db.Organisations.AsNoTracking()
                 .Where(o => o.SandboxBusinessCode == null)
+                .OrderBy(o => o.Id)
                 .Select(o => o.Id).Take(100).ToListAsync(cancellationToken);
             foreach (var id in organisations)
             {
@@ -39,6 +40,7 @@ public sealed class Provisioner(
 
         var apps = await db.Apps.AsNoTracking()
             .Where(a => a.SyncState != SyncState.Synced)
+            .OrderBy(a => a.Id)
             .Select(a => a.Id).Take(100).ToListAsync(cancellationToken);
         foreach (var id in apps)
         {
@@ -61,7 +63,7 @@ public sealed class Provisioner(
         }
 
         var request = new SandboxRequest(organisation.Name, organisation.SandboxApiUserName, membership.UnprotectSandboxPassword(organisation));
-        var (result, error) = await CallAsync(sandbox.Value, () => admin.PutSandboxAsync(sandbox.Value, organisation.Id, request, cancellationToken), cancellationToken);
+        var (result, error) = await CallAsync(sandbox.Value, organisation.SandboxLastError, () => admin.PutSandboxAsync(sandbox.Value, organisation.Id, request, cancellationToken), cancellationToken);
         var now = clock.GetUtcNow();
         if (result is null)
         {
@@ -124,7 +126,7 @@ public sealed class Provisioner(
             RedirectUris: [],
             Enabled: true);
 
-        var (result, error) = await CallAsync(environment, () => admin.PutClientAsync(environment, app.ClientId, descriptor, cancellationToken), cancellationToken);
+        var (result, error) = await CallAsync(environment, app.LastSyncError, () => admin.PutClientAsync(environment, app.ClientId, descriptor, cancellationToken), cancellationToken);
         await RecordAsync(app, result is null ? SyncState.Failed : SyncState.Synced, error, cancellationToken);
     }
 
@@ -140,33 +142,35 @@ public sealed class Provisioner(
                 cancellationToken);
     }
 
-    private async Task<(T? Result, string? Error)> CallAsync<T>(EnvironmentEndpoint environment, Func<Task<T>> call, CancellationToken cancellationToken)
+    private async Task<(T? Result, string? Error)> CallAsync<T>(EnvironmentEndpoint environment, string? previousError, Func<Task<T>> call, CancellationToken cancellationToken)
         where T : class
     {
         var name = string.IsNullOrEmpty(environment.DisplayName) ? environment.Url : environment.DisplayName;
+        string error;
+        string detail;
         try
         {
             return (await call(), null);
         }
         catch (HttpRequestException e)
         {
-            logger.LogWarning("Provisioning into {Environment} failed: {Error}", name, e.Message);
-            return (null, $"{name} is not reachable right now; retrying automatically.");
+            (error, detail) = ($"{name} is not reachable right now; retrying automatically.", e.Message);
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning("Provisioning into {Environment} timed out", name);
-            return (null, $"{name} did not answer in time; retrying automatically.");
+            (error, detail) = ($"{name} did not answer in time; retrying automatically.", "timeout");
         }
         catch (EnvironmentAdminException e)
         {
-            logger.LogWarning("Provisioning into {Environment} refused: {Error}", name, e.Message);
-            return (null, e.Message + " Retrying automatically.");
+            (error, detail) = (e.Message + " Retrying automatically.", e.Message);
         }
         catch (JsonException e)
         {
-            logger.LogWarning("Provisioning into {Environment}: unreadable answer: {Error}", name, e.Message);
-            return (null, $"{name} gave an unexpected answer; retrying automatically.");
+            (error, detail) = ($"{name} gave an unexpected answer; retrying automatically.", e.Message);
         }
+
+        // Warn when a failure starts or changes; the worker's retries during an outage stay quiet.
+        logger.Log(error == previousError ? LogLevel.Debug : LogLevel.Warning, "Provisioning into {Environment} failed: {Error}", name, detail);
+        return (null, error);
     }
 }
