@@ -1,0 +1,26 @@
+using Gatehouse.Portal.Organisations;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Gatehouse.Portal.Accounts;
+
+/// <summary>A person who signs in to the portal. The user name is the (company) email address.</summary>
+public sealed class Developer : IdentityUser<Guid>
+{
+    /// <summary>Set when the email is verified: the organisation of the email's domain.</summary>
+    public Guid? OrganisationId { get; set; }
+
+    public OrganisationRole? Role { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+internal sealed class DeveloperConfiguration : IEntityTypeConfiguration<Developer>
+{
+    public void Configure(EntityTypeBuilder<Developer> builder)
+    {
+        builder.Property(d => d.Role).HasConversion<string>().HasMaxLength(20);
+        builder.HasOne<Organisation>().WithMany().HasForeignKey(d => d.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -1,0 +1,76 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Gatehouse.Portal.Accounts;
+
+public sealed class SignInModel(UserManager<Developer> users, SignInManager<Developer> signIn, IPasswordHasher<Developer> hasher) : PageModel
+{
+    public const string InvalidCredentials = "The email address or password is incorrect.";
+
+    [BindProperty]
+    public SignInInput Input { get; set; } = new();
+
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        var developer = await users.FindByEmailAsync(Input.Email.Trim());
+        if (developer is null)
+        {
+            // Spend the same time as a real check, so response time does not reveal accounts.
+            _ = hasher.HashPassword(new Developer(), Input.Password);
+            return Refuse(InvalidCredentials);
+        }
+
+        if (!developer.EmailConfirmed)
+        {
+            // Say "verify first" only to someone who knows the password: no account probing.
+            if (!await users.IsLockedOutAsync(developer) && await users.CheckPasswordAsync(developer, Input.Password))
+            {
+                return Refuse("Verify your email address first: open the link we emailed you, then sign in.");
+            }
+
+            await users.AccessFailedAsync(developer);
+            return Refuse(InvalidCredentials);
+        }
+
+        var result = await signIn.PasswordSignInAsync(developer, Input.Password, isPersistent: false, lockoutOnFailure: true);
+        if (result.Succeeded)
+        {
+            // ASVS 3.7.2: only local paths; "//evil.test", "/\evil.test" and absolute URLs go to My Apps.
+            return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/apps");
+        }
+
+        return Refuse(result.IsLockedOut
+            ? "Too many failed attempts: this account is locked for 15 minutes."
+            : InvalidCredentials);
+    }
+
+    private PageResult Refuse(string message)
+    {
+        ModelState.AddModelError("", message);
+        return Page();
+    }
+}
+
+public sealed class SignInInput
+{
+    [Display(Name = "Email")]
+    [Required(ErrorMessage = "Enter your email address.")]
+    [StringLength(254)]
+    public string Email { get; set; } = "";
+
+    [Display(Name = "Password")]
+    [Required(ErrorMessage = "Enter your password.")]
+    [StringLength(AccountRules.MaximumPasswordLength)]
+    [DataType(DataType.Password)]
+    public string Password { get; set; } = "";
+}

@@ -1,0 +1,86 @@
+using Gatehouse.Portal.Organisations;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Gatehouse.Portal.Apps;
+
+/// <summary>
+/// A developer app in one environment: the desired state of an OAuth client, plus how far the
+/// environment has caught up with it. Only the secret's hash and a hint are ever stored.
+/// </summary>
+public sealed class App
+{
+    public Guid Id { get; set; }
+
+    public Guid OrganisationId { get; set; }
+
+    public required string Name { get; set; }
+
+    public string? Description { get; set; }
+
+    public required string ContactEmail { get; set; }
+
+    /// <summary>Key under <c>Environments</c>: "pie", "production".</summary>
+    public required string EnvironmentKey { get; set; }
+
+    /// <summary><see cref="Gatehouse.Hosting.Contracts.AppTypes"/>.</summary>
+    public required string AppType { get; set; }
+
+    public Guid ClientId { get; set; }
+
+    public Guid SecretId { get; set; }
+
+    /// <summary><see cref="Gatehouse.Hosting.Contracts.ClientSecrets.Hash"/> of the secret.</summary>
+    public required string SecretHash { get; set; }
+
+    public required string SecretHint { get; set; }
+
+    public DateTimeOffset SecretCreatedAt { get; set; }
+
+    /// <summary>Codes of the selected API products.</summary>
+    public List<string> ProductCodes { get; set; } = [];
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public Guid CreatedBy { get; set; }
+
+    /// <summary>
+    /// Bumped on every change of desired state. A push only marks the app Synced if the revision it
+    /// pushed is still current, so a save during a push is never reported as synced.
+    /// </summary>
+    public int Revision { get; set; }
+
+    public SyncState SyncState { get; set; }
+
+    public string? LastSyncError { get; set; }
+
+    public DateTimeOffset? LastSyncedAt { get; set; }
+}
+
+public enum SyncState
+{
+    Pending,
+    Synced,
+    Failed,
+}
+
+internal sealed class AppConfiguration : IEntityTypeConfiguration<App>
+{
+    public void Configure(EntityTypeBuilder<App> builder)
+    {
+        builder.HasOne<Organisation>().WithMany().HasForeignKey(a => a.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(a => a.OrganisationId);
+        builder.HasIndex(a => a.ClientId).IsUnique();
+        builder.HasIndex(a => a.SyncState);
+        builder.Property(a => a.Name).HasMaxLength(100);
+        builder.Property(a => a.Description).HasMaxLength(1000);
+        builder.Property(a => a.ContactEmail).HasMaxLength(320);
+        builder.Property(a => a.EnvironmentKey).HasMaxLength(50);
+        builder.Property(a => a.AppType).HasMaxLength(20);
+        builder.Property(a => a.SecretHash).HasMaxLength(100);
+        builder.Property(a => a.SecretHint).HasMaxLength(10);
+        builder.Property(a => a.SyncState).HasConversion<string>().HasMaxLength(20);
+        builder.Property(a => a.LastSyncError).HasMaxLength(1000);
+        builder.Property(a => a.Revision).IsConcurrencyToken();
+    }
+}

@@ -1,0 +1,20 @@
+using Gatehouse.Hosting.Contracts;
+
+namespace Gatehouse.Portal.Apps;
+
+/// <summary>How apps read to people: type names as the guide writes them, and the sync status line.</summary>
+public static class AppViews
+{
+    public static string TypeName(string appType) => appType switch
+    {
+        AppTypes.Client => "Client (single-tenant)",
+        AppTypes.Partner => "Partner (multi-tenant)",
+        _ => appType,
+    };
+
+    public static string SyncStatus(SyncState state, string? error, string environmentName) => state == SyncState.Synced
+        ? $"In sync with {environmentName}"
+        : $"Pending sync: {error ?? $"waiting to be pushed to {environmentName}."}";
+
+    public static string Hint(string secretHint) => "••••" + secretHint;
+}

@@ -1,0 +1,142 @@
+using Gatehouse.Hosting.Contracts;
+using Gatehouse.Hosting.Database;
+using Gatehouse.Hosting.Web;
+using Gatehouse.Portal.Accounts;
+using Gatehouse.Portal.Data;
+using Gatehouse.Portal.Mail;
+using Gatehouse.Portal.Organisations;
+using Gatehouse.Portal.Provisioning;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.FileProviders;
+
+namespace Gatehouse.Portal;
+
+public static class PortalRegistration
+{
+    public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        services.AddOptions<PortalOptions>().Bind(configuration.GetSection(PortalOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection("Storage")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SignUpOptions>().Bind(configuration.GetSection(SignUpOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<DemoDataOptions>().Bind(configuration.GetSection(DemoDataOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.SectionName)).ValidateOnStart();
+        // The outbox shows every verification link: on by default only in Development.
+        services.AddOptions<MailOptions>()
+            .Configure(o => o.DevOutbox = builder.Environment.IsDevelopment())
+            .Bind(configuration.GetSection(MailOptions.SectionName))
+            .ValidateOnStart();
+        services.AddOptions<ProvisioningOptions>().Bind(configuration.GetSection(ProvisioningOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+
+        var portal = configuration.GetSection(PortalOptions.SectionName).Get<PortalOptions>() ?? new PortalOptions();
+        var storage = configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
+        builder.WebHost.UseUrls(portal.Url);
+
+        // First hosted service of all: hosted services start in registration order, and Data
+        // Protection's own one reads the key table, so the schema must exist before it runs.
+        services.AddHostedService<PortalStartup>();
+        services.AddPlaneDatabase<PortalDbContext, SqlitePortalDbContext, PostgresPortalDbContext>(
+            portal.Database, Path.Combine(storage.DataDirectory, "portal.db"));
+        services.AddPlaneDataProtection<PortalDbContext>("Gatehouse.Portal");
+
+        AddAccounts(services);
+        services.AddRazorPages(o =>
+        {
+            // Pages live in their feature folders (Accounts/, Apps/, ...), with explicit routes.
+            o.RootDirectory = "/";
+            o.Conventions.AuthorizeFolder("/Apps");
+            o.Conventions.AuthorizeFolder("/Sandbox");
+        });
+
+        var environments = configuration.GetSection(EnvironmentEndpoint.SectionName).Get<Dictionary<string, EnvironmentEndpoint>>() ?? [];
+        services.AddSingleton(new PortalEnvironments(environments));
+        var provisioning = configuration.GetSection(ProvisioningOptions.SectionName).Get<ProvisioningOptions>() ?? new ProvisioningOptions();
+        // One line per request every few seconds would drown the all-in-one console.
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        services.AddHttpClient<EnvironmentAdminClient>(c => c.Timeout = TimeSpan.FromSeconds(provisioning.TimeoutSeconds));
+
+        services.AddScoped<IMailSender, MailSender>();
+        services.AddScoped<AccountMails>();
+        services.AddScoped<DemoData>();
+        services.AddScoped<OrganisationMembership>();
+        services.AddScoped<Members>();
+        services.AddScoped<Provisioner>();
+
+        // After PortalStartup: the worker's first pass needs the migrated database.
+        services.AddHostedService<ProvisioningWorker>();
+
+        services.AddSingleton<IPlaneInfo>(PlaneInfoFor(configuration, builder.Environment, portal));
+        return builder;
+    }
+
+    public static WebApplication MapPortal(this WebApplication app)
+    {
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            // The stylesheet and script ship inside the assembly: no static web assets manifest, no CDN.
+            FileProvider = new EmbeddedFileProvider(typeof(PortalPlane).Assembly, "Gatehouse.Portal.Assets"),
+            RequestPath = "/assets",
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthEndpoints();
+        app.MapRazorPages();
+        return app;
+    }
+
+    private static void AddAccounts(IServiceCollection services)
+    {
+        services.AddIdentity<Developer, IdentityRole<Guid>>(o =>
+            {
+                o.SignIn.RequireConfirmedEmail = true;
+                o.User.RequireUniqueEmail = true;
+                // The user name is the email address, already validated: any character it holds is fine.
+                o.User.AllowedUserNameCharacters = "";
+                // ASVS 6.2: length, not composition.
+                o.Password.RequiredLength = AccountRules.MinimumPasswordLength;
+                o.Password.RequireDigit = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequiredUniqueChars = 1;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+            })
+            .AddEntityFrameworkStores<PortalDbContext>()
+            .AddDefaultTokenProviders();
+        services.Configure<PasswordHasherOptions>(o => o.IterationCount = AccountRules.PasswordHashIterations);
+        services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = AccountRules.VerificationLinkLifetime);
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = "gatehouse_portal";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.LoginPath = "/account/sign-in";
+            o.LogoutPath = "/account/sign-out";
+            o.AccessDeniedPath = "/account/access-denied";
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+        });
+    }
+
+    private static PlaneInfo PlaneInfoFor(ConfigurationManager configuration, IHostEnvironment environment, PortalOptions portal)
+    {
+        var notes = new List<string>();
+        var demo = configuration.GetSection(DemoDataOptions.SectionName).Get<DemoDataOptions>() ?? new DemoDataOptions();
+        if (demo.Enabled)
+        {
+            notes.Add($"Demo sign-in: {demo.Email} / {demo.Password}");
+        }
+
+        if (configuration.GetValue<bool?>($"{MailOptions.SectionName}:{nameof(MailOptions.DevOutbox)}") ?? environment.IsDevelopment())
+        {
+            notes.Add($"Mail outbox: {portal.BaseUrl}/dev/mail");
+        }
+
+        return new PlaneInfo("Developer portal", portal.Url, notes);
+    }
+}

@@ -1,0 +1,34 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Gatehouse.Hosting.Contracts;
+
+namespace Gatehouse.Portal.Provisioning;
+
+/// <summary>Typed client for an environment's admin API (the contract in Gatehouse.Hosting.Contracts).</summary>
+public sealed class EnvironmentAdminClient(HttpClient http)
+{
+    public Task<ClientProvisioned> PutClientAsync(EnvironmentEndpoint environment, Guid clientId, ClientDescriptor descriptor, CancellationToken cancellationToken) =>
+        PutAsync<ClientDescriptor, ClientProvisioned>(environment, EnvironmentAdminApi.Client(clientId), descriptor, cancellationToken);
+
+    public Task<SandboxProvisioned> PutSandboxAsync(EnvironmentEndpoint environment, Guid organisationId, SandboxRequest request, CancellationToken cancellationToken) =>
+        PutAsync<SandboxRequest, SandboxProvisioned>(environment, EnvironmentAdminApi.Sandbox(organisationId), request, cancellationToken);
+
+    private async Task<TResponse> PutAsync<TRequest, TResponse>(EnvironmentEndpoint environment, string path, TRequest body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(environment.Url.TrimEnd('/') + path, UriKind.Absolute))
+        {
+            Content = JsonContent.Create(body),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", environment.AdminApiKey);
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new EnvironmentAdminException($"{environment.DisplayName} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
+        }
+
+        return await response.Content.ReadFromJsonAsync<TResponse>(cancellationToken)
+            ?? throw new EnvironmentAdminException($"{environment.DisplayName} answered with an empty body.");
+    }
+}
+
+public sealed class EnvironmentAdminException(string message) : Exception(message);

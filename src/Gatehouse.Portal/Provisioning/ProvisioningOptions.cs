@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Gatehouse.Portal.Provisioning;
+
+/// <summary>Bound from <c>Portal:Provisioning</c>.</summary>
+public sealed class ProvisioningOptions
+{
+    public const string SectionName = "Portal:Provisioning";
+
+    /// <summary>How often the background worker retries apps and sandboxes not yet in sync.</summary>
+    [Range(1, 3600)]
+    public int IntervalSeconds { get; set; } = 5;
+
+    /// <summary>Per call to an environment's admin API; short, because pushes also run inside page requests.</summary>
+    [Range(1, 120)]
+    public int TimeoutSeconds { get; set; } = 5;
+}

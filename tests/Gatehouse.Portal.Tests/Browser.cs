@@ -1,0 +1,52 @@
+using System.Net;
+using AngleSharp.Dom;
+using AngleSharp.Html.Parser;
+
+namespace Gatehouse.Portal.Tests;
+
+/// <summary>One person's cookie jar against the portal: reads pages and submits their forms like a browser would.</summary>
+public sealed class Browser : IDisposable
+{
+    private static readonly HtmlParser Parser = new();
+    private readonly HttpClient http;
+
+    public Browser(string baseUrl)
+    {
+        http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
+        {
+            BaseAddress = new Uri(baseUrl),
+        };
+    }
+
+    public static IDocument Parse(string html) => Parser.ParseDocument(html);
+
+    public Task<HttpResponseMessage> GetAsync(string path) => http.GetAsync(new Uri(path, UriKind.Relative));
+
+    public async Task<IDocument> GetDocumentAsync(string path)
+    {
+        using var response = await GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return Parse(await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>GETs <paramref name="path"/>, takes the form in <c>main</c> (with its antiforgery token), overrides fields and posts it.</summary>
+    public async Task<HttpResponseMessage> SubmitAsync(string path, params (string Name, string Value)[] fields)
+    {
+        var document = await GetDocumentAsync(path);
+        var form = document.QuerySelector("main form[method=post]") ?? throw new InvalidOperationException($"No form on {path}.");
+        var values = form.QuerySelectorAll("input[type=hidden]")
+            .Select(i => (Name: i.GetAttribute("name")!, Value: i.GetAttribute("value") ?? ""))
+            .Where(v => v.Name is not null && fields.All(f => f.Name != v.Name))
+            .Concat(fields)
+            .ToList();
+        var action = form.GetAttribute("action") is { Length: > 0 } a ? a : path;
+        return await PostAsync(action, values);
+    }
+
+    public Task<HttpResponseMessage> PostAsync(string path, IEnumerable<(string Name, string Value)> fields) =>
+        http.PostAsync(new Uri(path, UriKind.Relative), new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))));
+
+    public static async Task<IDocument> DocumentAsync(HttpResponseMessage response) => Parse(await response.Content.ReadAsStringAsync());
+
+    public void Dispose() => http.Dispose();
+}

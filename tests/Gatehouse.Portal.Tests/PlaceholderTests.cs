@@ -1,1 +1,0 @@
-namespace Gatehouse.Portal.Tests;
