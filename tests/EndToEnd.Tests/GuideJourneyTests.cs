@@ -58,7 +58,9 @@ public abstract class GuideJourneyTests(DatabaseProvider provider)
         Assert.NotEqual(discovery.Issuer, production.Issuer);
         Assert.Empty(discovery.KeySet!.Keys.Select(k => k.Kid).Intersect(production.KeySet!.Keys.Select(k => k.Kid)));
         var atProduction = await RequestPasswordTokenAsync(http, production.TokenEndpoint!, journey);
-        Assert.Equal("invalid_client", atProduction.Error);
+        // RFC 6749 §5.2: 401 with invalid_client for a client that authenticated with HTTP Basic.
+        Assert.Equal(HttpStatusCode.Unauthorized, atProduction.HttpStatusCode);
+        Assert.Equal("invalid_client", atProduction.Json!.Value.GetProperty("error").GetString());
 
         // A restart keeps apps, users and keys: the same credentials work and old tokens still validate.
         await product.RestartAsync();
