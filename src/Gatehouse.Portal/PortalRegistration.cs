@@ -2,6 +2,7 @@ using Gatehouse.Hosting.Contracts;
 using Gatehouse.Hosting.Database;
 using Gatehouse.Hosting.Web;
 using Gatehouse.Portal.Accounts;
+using Gatehouse.Portal.Audit;
 using Gatehouse.Portal.Data;
 using Gatehouse.Portal.Mail;
 using Gatehouse.Portal.Organisations;
@@ -64,6 +65,8 @@ public static class PortalRegistration
         services.AddScoped<OrganisationMembership>();
         services.AddScoped<Members>();
         services.AddScoped<Provisioner>();
+        services.AddScoped<AuditLog>();
+        services.AddHttpContextAccessor();
 
         // After PortalStartup: the worker's first pass needs the migrated database.
         services.AddHostedService<ProvisioningWorker>();

@@ -1,11 +1,12 @@
 using System.ComponentModel.DataAnnotations;
+using Gatehouse.Portal.Audit;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Gatehouse.Portal.Accounts;
 
-public sealed class SignInModel(UserManager<Developer> users, SignInManager<Developer> signIn, IPasswordHasher<Developer> hasher) : PageModel
+public sealed class SignInModel(UserManager<Developer> users, SignInManager<Developer> signIn, IPasswordHasher<Developer> hasher, AuditLog audit) : PageModel
 {
     public const string InvalidCredentials = "The email address or password is incorrect.";
 
@@ -27,6 +28,7 @@ public sealed class SignInModel(UserManager<Developer> users, SignInManager<Deve
         {
             // Spend the same time as a real check, so response time does not reveal accounts.
             _ = hasher.HashPassword(new Developer(), Input.Password);
+            await audit.WriteAsync("account.sign_in", AuditOutcome.Failure, actorEmail: Input.Email.Trim(), details: "unknown email");
             return Refuse(InvalidCredentials);
         }
 
@@ -39,10 +41,15 @@ public sealed class SignInModel(UserManager<Developer> users, SignInManager<Deve
             }
 
             await users.AccessFailedAsync(developer);
+            await audit.WriteAsync("account.sign_in", AuditOutcome.Failure, developer.OrganisationId, actorId: developer.Id,
+                actorEmail: developer.Email, details: "email not verified");
             return Refuse(InvalidCredentials);
         }
 
         var result = await signIn.PasswordSignInAsync(developer, Input.Password, isPersistent: false, lockoutOnFailure: true);
+        await audit.WriteAsync("account.sign_in", result.Succeeded ? AuditOutcome.Success : AuditOutcome.Failure,
+            developer.OrganisationId, actorId: developer.Id, actorEmail: developer.Email,
+            details: result.IsLockedOut ? "locked out" : result.Succeeded ? null : "wrong password");
         if (result.Succeeded)
         {
             // ASVS 3.7.2: only local paths; "//evil.test", "/\evil.test" and absolute URLs go to My Apps.

@@ -1,3 +1,4 @@
+using Gatehouse.Portal.Audit;
 using Gatehouse.Portal.Data;
 using Gatehouse.Portal.Organisations;
 using Gatehouse.Portal.Provisioning;
@@ -9,7 +10,7 @@ namespace Gatehouse.Portal.Apps;
 
 public sealed record ProductChoice(string Code, string Name, IReadOnlyList<string> Scopes, bool Selected);
 
-public sealed class SelectedApiModel(PortalDbContext db, Members members, Provisioner provisioner) : PageModel
+public sealed class SelectedApiModel(PortalDbContext db, Members members, Provisioner provisioner, AuditLog audit) : PageModel
 {
     [BindProperty]
     public List<string> Selected { get; set; } = [];
@@ -60,6 +61,8 @@ public sealed class SelectedApiModel(PortalDbContext db, Members members, Provis
         app.Revision++;
         app.SyncState = SyncState.Pending;
         app.LastSyncError = null;
+        audit.Add("app.apis.update", AuditOutcome.Success, member.OrganisationId, $"app:{app.Id}", app.EnvironmentKey,
+            "products: " + string.Join(", ", app.ProductCodes));
         try
         {
             await db.SaveChangesAsync(cancellationToken);

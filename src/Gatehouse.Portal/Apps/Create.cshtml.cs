@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Gatehouse.Hosting.Contracts;
+using Gatehouse.Portal.Audit;
 using Gatehouse.Portal.Data;
 using Gatehouse.Portal.Organisations;
 using Gatehouse.Portal.Provisioning;
@@ -12,7 +13,7 @@ public sealed record EnvironmentChoice(string Key, string Name, string Explanati
 
 public sealed record CreatedApp(Guid Id, string Name, Guid ClientId, string Secret, string EnvironmentName);
 
-public sealed class CreateAppModel(PortalDbContext db, Members members, PortalEnvironments environments, Provisioner provisioner, TimeProvider clock) : PageModel
+public sealed class CreateAppModel(PortalDbContext db, Members members, PortalEnvironments environments, Provisioner provisioner, TimeProvider clock, AuditLog audit) : PageModel
 {
     [BindProperty]
     public CreateAppInput Input { get; set; } = new();
@@ -90,6 +91,8 @@ public sealed class CreateAppModel(PortalDbContext db, Members members, PortalEn
             SyncState = SyncState.Pending,
         };
         db.Apps.Add(app);
+        audit.Add("app.create", AuditOutcome.Success, member.OrganisationId, $"app:{app.Id}", app.EnvironmentKey,
+            $"client_id {app.ClientId}, type {app.AppType}, secret hint {app.SecretHint}");
         await db.SaveChangesAsync(cancellationToken);
 
         // Best effort now; the provisioning worker retries if the environment is unreachable.

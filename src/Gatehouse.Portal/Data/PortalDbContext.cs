@@ -1,4 +1,5 @@
 using Gatehouse.Portal.Accounts;
+using Gatehouse.Portal.Audit;
 using Gatehouse.Portal.Apps;
 using Gatehouse.Portal.Catalogue;
 using Gatehouse.Portal.Mail;
@@ -29,6 +30,8 @@ public abstract class PortalDbContext : IdentityDbContext<Developer, IdentityRol
     public DbSet<ApiProduct> ApiProducts => Set<ApiProduct>();
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
