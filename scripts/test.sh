@@ -30,6 +30,8 @@ if [ -z "${GATEHOUSE_TEST_POSTGRES:-}" ]; then
   for _ in $(seq 1 60); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.5; done
   as_root runuser -u postgres -- psql -qtAc "SELECT 1 FROM pg_roles WHERE rolname='gatehouse'" | grep -q 1 \
     || as_root runuser -u postgres -- psql -qc "CREATE ROLE gatehouse LOGIN PASSWORD 'gatehouse' CREATEDB"
+  # Lets the tests drop their throwaway databases WITH (FORCE) even while autovacuum visits them.
+  as_root runuser -u postgres -- psql -qc "GRANT pg_signal_backend TO gatehouse" >/dev/null
   export GATEHOUSE_TEST_POSTGRES="Host=127.0.0.1;Port=5432;Username=gatehouse;Password=gatehouse"
 fi
 
