@@ -4,6 +4,7 @@ using Gatehouse.Hosting.Web;
 using Gatehouse.Portal.Accounts;
 using Gatehouse.Portal.Audit;
 using Gatehouse.Portal.Data;
+using Gatehouse.Portal.Docs;
 using Gatehouse.Portal.Mail;
 using Gatehouse.Portal.Organisations;
 using Gatehouse.Portal.Provisioning;
@@ -66,6 +67,7 @@ public static class PortalRegistration
         services.AddScoped<Members>();
         services.AddScoped<Provisioner>();
         services.AddScoped<AuditLog>();
+        services.AddDocs(configuration);
         services.AddHttpContextAccessor();
 
         // After PortalStartup: the worker's first pass needs the migrated database.
