@@ -3,6 +3,7 @@ using Gatehouse.Environment.Authorization;
 using Gatehouse.Environment.Data;
 using Gatehouse.Environment.PartnerApi;
 using Gatehouse.Environment.Sandbox;
+using Gatehouse.Environment.Usage;
 using Gatehouse.Hosting.Contracts;
 using Gatehouse.Hosting.Database;
 using Gatehouse.Hosting.Web;
@@ -28,6 +29,7 @@ public static class EnvironmentRegistration
         services.AddEnvironmentAuthorization(environment.ResolveIssuer());
         services.AddScoped<ClientProvisioning>();
         services.AddScoped<SandboxProvisioning>();
+        services.AddPartnerApi(environmentKey);
 
         var issuer = environment.ResolveIssuer();
         services.AddSingleton<IPlaneInfo>(new PlaneInfo(
@@ -48,6 +50,8 @@ public static class EnvironmentRegistration
         app.MapTokenEndpoint();
         app.MapAdminApi(environment);
         app.MapPartnerApi();
+        app.MapSandboxAdmin(environment);
+        app.MapUsageAdmin(environment);
         return app;
     }
 }

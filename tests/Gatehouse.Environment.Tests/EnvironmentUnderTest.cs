@@ -23,9 +23,11 @@ public sealed class EnvironmentUnderTest : IAsyncDisposable
     private readonly TestDatabase database;
     private readonly bool ownsDatabase;
     private readonly FakeTimeProvider? time;
+    private readonly IReadOnlyList<KeyValuePair<string, string?>> settings;
 
-    private EnvironmentUnderTest(TestDatabase database, bool ownsDatabase, string url, string key, FakeTimeProvider? time)
+    private EnvironmentUnderTest(TestDatabase database, bool ownsDatabase, string url, string key, FakeTimeProvider? time, IReadOnlyList<KeyValuePair<string, string?>>? settings = null)
     {
+        this.settings = settings ?? [];
         this.database = database;
         this.ownsDatabase = ownsDatabase;
         this.time = time;
@@ -45,10 +47,11 @@ public sealed class EnvironmentUnderTest : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<EnvironmentUnderTest> StartAsync(DatabaseProvider provider, FakeTimeProvider? time = null, string key = EnvironmentKeys.Pie)
+    /// <param name="settings">Extra configuration, e.g. <c>Environments:pie:RateLimits:PerMinute</c>.</param>
+    public static async Task<EnvironmentUnderTest> StartAsync(DatabaseProvider provider, FakeTimeProvider? time = null, string key = EnvironmentKeys.Pie, IReadOnlyList<KeyValuePair<string, string?>>? settings = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
-        var environment = new EnvironmentUnderTest(database, ownsDatabase: true, FreePort.NextUrl(), key, time);
+        var environment = new EnvironmentUnderTest(database, ownsDatabase: true, FreePort.NextUrl(), key, time, settings);
         await environment.App.StartAsync();
         return environment;
     }
@@ -71,6 +74,7 @@ public sealed class EnvironmentUnderTest : IAsyncDisposable
             new($"{section}:AdminApiKey", AdminKey),
             new($"{section}:IsSandbox", "true"),
             .. database.ConfigurationFor(section),
+            .. settings,
         ]),
         services =>
         {

@@ -21,6 +21,9 @@ public sealed class Business
     public DateTimeOffset CreatedAt { get; set; }
 
     public List<Fund> Funds { get; set; } = [];
+
+    /// <summary>The name the sandbox data was generated from (brand name), so a reset regenerates exactly.</summary>
+    public string? SandboxSeedName { get; set; }
 }
 
 /// <summary>A fund administered by a business (CLASS-API-NOTES §4, FundSummary).</summary>
@@ -51,12 +54,43 @@ public sealed class Fund
     public DateTimeOffset? LastPeriodUpdateEndDate { get; set; }
 
     public DateTimeOffset? ProcessedToDate { get; set; }
+
+    // ---- FundBasicDetail (CLASS-API-NOTES §4) ----
+
+    public string PreviousName { get; set; } = "";
+
+    /// <summary>Tax file number: 9 digits passing the ATO weighted check (sandbox data only, never real).</summary>
+    public string Tfn { get; set; } = "";
+
+    public string Phone { get; set; } = "";
+
+    public string Url { get; set; } = "";
+
+    public DateOnly? EstablishmentDeedDate { get; set; }
+
+    public DateOnly? FundStartDate { get; set; }
+
+    public DateOnly? OnSystemDate { get; set; }
+
+    public bool IsResident { get; set; } = true;
+
+    /// <summary>Individual trustees or the corporate trustee's name.</summary>
+    public List<string> Trustees { get; set; } = [];
 }
 
 public static class FundStatus
 {
     public const string Active = "Active";
     public const string Pending = "Pending";
+    public const string Cancelled = "Cancelled";
+    public const string Suspended = "Suspended";
+
+    public static readonly IReadOnlyList<string> All = [Active, Cancelled, Pending, Suspended];
+}
+
+public static class LegalEntityTypes
+{
+    public static readonly IReadOnlyList<string> All = ["SMSF", "SAF", "Personal", "Trust", "Company", "Partnership", "Consolidated"];
 }
 
 internal sealed class BusinessConfiguration : IEntityTypeConfiguration<Business>
@@ -81,6 +115,10 @@ internal sealed class FundConfiguration : IEntityTypeConfiguration<Fund>
         builder.Property(f => f.Abn).HasMaxLength(11);
         builder.Property(f => f.Status).HasMaxLength(16);
         builder.Property(f => f.LegalEntityType).HasMaxLength(16);
+        builder.Property(f => f.PreviousName).HasMaxLength(200);
+        builder.Property(f => f.Tfn).HasMaxLength(9);
+        builder.Property(f => f.Phone).HasMaxLength(32);
+        builder.Property(f => f.Url).HasMaxLength(200);
         builder.HasIndex(f => new { f.BusinessId, f.Code }).IsUnique();
     }
 }

@@ -1,5 +1,8 @@
 using Gatehouse.Environment.Authorization;
 using Gatehouse.Environment.Businesses;
+using Gatehouse.Environment.Dms;
+using Gatehouse.Environment.Funds;
+using Gatehouse.Environment.Usage;
 using Gatehouse.Environment.Users;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
@@ -23,6 +26,24 @@ public class EnvironmentDbContext : IdentityDbContext<ClassUser, IdentityRole<Gu
     public DbSet<Business> Businesses => Set<Business>();
 
     public DbSet<Fund> Funds => Set<Fund>();
+
+    public DbSet<Member> Members => Set<Member>();
+
+    public DbSet<MemberAccount> MemberAccounts => Set<MemberAccount>();
+
+    public DbSet<LedgerAccount> LedgerAccounts => Set<LedgerAccount>();
+
+    public DbSet<JournalLine> JournalLines => Set<JournalLine>();
+
+    public DbSet<Brand> Brands => Set<Brand>();
+
+    public DbSet<BusinessContact> BusinessContacts => Set<BusinessContact>();
+
+    public DbSet<Document> Documents => Set<Document>();
+
+    public DbSet<DocumentContent> DocumentContents => Set<DocumentContent>();
+
+    public DbSet<UsageRecord> UsageRecords => Set<UsageRecord>();
 
     public DbSet<BusinessMembership> BusinessMemberships => Set<BusinessMembership>();
 

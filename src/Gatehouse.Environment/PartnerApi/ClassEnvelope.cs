@@ -14,16 +14,59 @@ public sealed record ClassEnvelope(
     [property: JsonPropertyName("CreatedUri")] string CreatedUri,
     [property: JsonPropertyName("IsCreatedResponse")] bool IsCreatedResponse);
 
+/// <summary>Class's <c>StandardApiResponse</c>: the envelope without <c>Data</c>, for writes that return nothing.</summary>
+public sealed record StandardApiResponse(
+    [property: JsonPropertyName("Errors")] IReadOnlyList<ClassApiError> Errors,
+    [property: JsonPropertyName("ErrorCodes")] IReadOnlyList<string> ErrorCodes,
+    [property: JsonPropertyName("CreatedUri")] string CreatedUri,
+    [property: JsonPropertyName("IsCreatedResponse")] bool IsCreatedResponse);
+
 public sealed record ClassApiError([property: JsonPropertyName("Code")] string Code, [property: JsonPropertyName("Message")] string Message);
 
 /// <summary>The envelope as HTTP results, with the error codes and messages the specs declare (§1.4).</summary>
 public static class ClassResults
 {
     // PascalCase comes from the attributes; these options only stop the web defaults renaming nested payloads.
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = null };
+    public static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = null };
+
+    /// <summary>Request bodies: Class's PascalCase, but tolerant of camelCase senders.</summary>
+    private static readonly JsonSerializerOptions Input = new() { PropertyNamingPolicy = null, PropertyNameCaseInsensitive = true };
 
     public static IResult Ok(object data) =>
         TypedResults.Json(new ClassEnvelope(data, [], [], "", false), Json, statusCode: StatusCodes.Status200OK);
+
+    /// <summary>A create: 200 with <c>IsCreatedResponse</c> and <c>CreatedUri</c> (§1.5: Class answers creates with 200).</summary>
+    public static IResult Created(object data, string uri) =>
+        TypedResults.Json(new ClassEnvelope(data, [], [], uri, true), Json, statusCode: StatusCodes.Status200OK);
+
+    public static IResult Standard() =>
+        TypedResults.Json(new StandardApiResponse([], [], "", false), Json, statusCode: StatusCodes.Status200OK);
+
+    /// <summary>400 with one error per problem (the specs' ErrorResponse, PascalCase as the guide has it: ADR 0010).</summary>
+    public static IResult BadRequest(IReadOnlyList<ClassApiError> errors) =>
+        TypedResults.Json(new ClassEnvelope(new { }, errors, [.. errors.Select(e => e.Code).Distinct()], "", false), Json, statusCode: StatusCodes.Status400BadRequest);
+
+    public static IResult BadRequest(string message) => BadRequest([new ClassApiError(ErrorCodes.Validation, message)]);
+
+    /// <summary>Reads a JSON body; on anything unreadable, the error result to return instead.</summary>
+    public static async Task<(T? Value, IResult? Error)> ReadJsonAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (request.ContentType is null || !request.ContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, Error(StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedMediaType, "Send the body as application/json."));
+        }
+
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, Input, cancellationToken);
+            return value is null ? (null, BadRequest([new ClassApiError(ErrorCodes.InvalidBody, "The request body is empty.")])) : (value, null);
+        }
+        catch (JsonException e)
+        {
+            return (null, BadRequest([new ClassApiError(ErrorCodes.InvalidBody, $"The request body is not valid JSON for this operation ({e.Path ?? "$"}).")]));
+        }
+    }
 
     public static IResult NotAuthorised(HttpContext http)
     {
@@ -41,4 +84,13 @@ public static class ClassResults
 
     public static IResult Error(int status, string code, string message) =>
         TypedResults.Json(new ClassEnvelope(new { }, [new ClassApiError(code, message)], [code], "", false), Json, statusCode: status);
+}
+
+public static class ErrorCodes
+{
+    public const string Validation = "VALIDATION_ERROR";
+    public const string InvalidBody = "INVALID_REQUEST_BODY";
+    public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
+    public const string TooLarge = "PAYLOAD_TOO_LARGE";
+    public const string RateLimited = "RATE_LIMIT_EXCEEDED";
 }

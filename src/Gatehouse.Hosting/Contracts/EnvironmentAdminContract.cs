@@ -12,6 +12,11 @@ public static class EnvironmentAdminApi
 
     public static string Sandbox(Guid organisationId) => $"{BasePath}/sandboxes/{organisationId}";
 
+    public static string SandboxReset(Guid organisationId) => $"{BasePath}/sandboxes/{organisationId}/reset";
+
+    /// <summary>GET, with <c>?since=</c> (ISO 8601) and optional <c>&amp;clientId=</c>: API usage records, oldest first.</summary>
+    public const string Usage = BasePath + "/usage";
+
     public const string Status = BasePath + "/status";
 }
 
@@ -42,9 +47,20 @@ public sealed record ClientDescriptor(
 
 public sealed record ClientProvisioned(Guid ClientId, IReadOnlyList<string> Scopes);
 
-/// <summary>PUT <c>/admin/v1/sandboxes/{organisationId}</c>: make sure the organisation has a sandbox business and API user.</summary>
-public sealed record SandboxRequest(string OrganisationName, string ApiUserName, string ApiUserPassword);
+/// <summary>
+/// PUT <c>/admin/v1/sandboxes/{organisationId}</c>: make sure the organisation has a sandbox business and API user,
+/// and, when given, an Access Controller user (who consents for Partner apps).
+/// </summary>
+public sealed record SandboxRequest(
+    string OrganisationName,
+    string ApiUserName,
+    string ApiUserPassword,
+    string? AccessControllerUserName = null,
+    string? AccessControllerPassword = null);
 
-public sealed record SandboxProvisioned(string BusinessCode, string BusinessName, string ApiUserName, int FundCount);
+public sealed record SandboxProvisioned(string BusinessCode, string BusinessName, string ApiUserName, int FundCount, string? AccessControllerUserName = null, int MemberCount = 0);
+
+/// <summary>POST <c>/admin/v1/sandboxes/{organisationId}/reset</c>: the sandbox's data back to exactly what was generated.</summary>
+public sealed record SandboxReset(string BusinessCode, int FundCount, int MemberCount, int DocumentCount);
 
 public sealed record EnvironmentStatus(string Environment, string Issuer);
