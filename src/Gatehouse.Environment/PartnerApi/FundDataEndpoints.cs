@@ -86,7 +86,7 @@ public static class FundDataEndpoints
         return found is not { } f ? ClassResults.NotFound() : ClassResults.Ok(Detail(f.Fund, f.Business, environment.ResolveIssuer()));
     }
 
-    private static async Task<IResult> UpdateFundDetailAsync(string businessCode, string fundCode, HttpContext http, EnvironmentDbContext db, EnvironmentEndpoint environment, CancellationToken cancellationToken)
+    private static async Task<IResult> UpdateFundDetailAsync(string businessCode, string fundCode, HttpContext http, EnvironmentDbContext db, EnvironmentEndpoint environment, TimeProvider clock, CancellationToken cancellationToken)
     {
         var found = await http.FindFundAsync(db, businessCode, fundCode, cancellationToken, track: true);
         if (found is not { } f)
@@ -101,7 +101,7 @@ public static class FundDataEndpoints
         }
 
         var brands = await db.Brands.Where(b => b.BusinessId == f.Business.Id).Select(b => b.Name).ToListAsync(cancellationToken);
-        var errors = Validate(input!, f.Fund, brands);
+        var errors = Validate(input!, f.Fund, brands, clock.GetUtcNow().UtcDateTime);
         if (errors.Count > 0)
         {
             return ClassResults.BadRequest(errors);
@@ -132,7 +132,7 @@ public static class FundDataEndpoints
         return ClassResults.Ok(Detail(fund, f.Business, environment.ResolveIssuer()));
     }
 
-    private static List<ClassApiError> Validate(FundDetail input, Fund fund, IReadOnlyList<string> brands)
+    private static List<ClassApiError> Validate(FundDetail input, Fund fund, IReadOnlyList<string> brands, DateTime now)
     {
         var errors = new List<ClassApiError>();
         void Add(string message) => errors.Add(new ClassApiError(ErrorCodes.Validation, message));
@@ -192,7 +192,7 @@ public static class FundDataEndpoints
             Add("FundDetails.Tags: at most 20 tags, each 1 to 50 characters.");
         }
 
-        if (d.EstablishmentDeedDate is { } deed && (deed.Year < 1900 || deed > DateTime.UtcNow.AddDays(1)))
+        if (d.EstablishmentDeedDate is { } deed && (deed.Year < 1900 || deed > now.AddDays(1)))
         {
             Add("FundDetails.EstablishmentDeedDate must be between 1900 and today.");
         }
