@@ -30,6 +30,7 @@ public static class EnvironmentRegistration
         services.AddScoped<ClientProvisioning>();
         services.AddScoped<SandboxProvisioning>();
         services.AddPartnerApi(environmentKey);
+        services.AddProductDocuments(environment);
 
         var issuer = environment.ResolveIssuer();
         services.AddSingleton<IPlaneInfo>(new PlaneInfo(
@@ -50,6 +51,7 @@ public static class EnvironmentRegistration
         app.MapTokenEndpoint();
         app.MapAdminApi(environment);
         app.MapPartnerApi();
+        app.MapOpenApi(OpenApiDocuments.Route);
         app.MapSandboxAdmin(environment);
         app.MapUsageAdmin(environment);
         return app;
