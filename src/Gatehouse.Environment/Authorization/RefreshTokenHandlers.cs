@@ -1,0 +1,73 @@
+using OpenIddict.Server;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+using static OpenIddict.Server.OpenIddictServerEvents;
+
+namespace Gatehouse.Environment.Authorization;
+
+/// <summary>
+/// Every token response that carries a refresh token says when it dies (<c>refresh_token_expires_in</c>,
+/// seconds), so clients can warn before a connection lapses. The lifetime is absolute (no sliding), so
+/// a rotated token reports the time left, not 30 days again.
+/// </summary>
+public sealed class RefreshTokenExpiresInHandler(TimeProvider time) : IOpenIddictServerHandler<ProcessSignInContext>
+{
+    public const string Parameter = "refresh_token_expires_in";
+
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
+            .UseSingletonHandler<RefreshTokenExpiresInHandler>()
+            .SetOrder(OpenIddictServerHandlers.AttachSignInParameters.Descriptor.Order + 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public ValueTask HandleAsync(ProcessSignInContext context)
+    {
+        if (context.IncludeRefreshToken && context.RefreshTokenPrincipal?.GetExpirationDate() is { } expires)
+        {
+            context.Parameters[Parameter] = (long)Math.Max(0, (expires - time.GetUtcNow()).TotalSeconds);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>
+/// OpenIddict accepts a redeemed refresh token again inside <c>RefreshTokenReuseLeeway</c>, measured
+/// per token, so a grandparent token would also pass (django-oauth-toolkit #1617 bug class). This
+/// narrows the retry grace to the immediate predecessor: a redeemed token whose successor has itself
+/// been redeemed is reuse, and revokes every token of the authorization (the family; ADR 0009).
+/// </summary>
+public sealed class RefreshTokenLineageHandler(IOpenIddictTokenManager tokens) : IOpenIddictServerHandler<ValidateTokenRequestContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenRequestContext>()
+            .UseScopedHandler<RefreshTokenLineageHandler>()
+            .SetOrder(OpenIddictServerHandlers.Exchange.ValidateAuthentication.Descriptor.Order + 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public async ValueTask HandleAsync(ValidateTokenRequestContext context)
+    {
+        if (!context.Request.IsRefreshTokenGrantType() || context.RefreshTokenPrincipal?.GetTokenId() is not { } tokenId
+            || await tokens.FindByIdAsync(tokenId) is not { } token
+            || !await tokens.HasStatusAsync(token, Statuses.Redeemed)
+            || await tokens.GetAuthorizationIdAsync(token) is not { } authorizationId)
+        {
+            return;
+        }
+
+        var created = await tokens.GetCreationDateAsync(token);
+        await foreach (var other in tokens.FindByAuthorizationIdAsync(authorizationId))
+        {
+            if (await tokens.GetIdAsync(other) != tokenId
+                && await tokens.HasTypeAsync(other, TokenTypeHints.RefreshToken)
+                && await tokens.HasStatusAsync(other, Statuses.Redeemed)
+                && await tokens.GetCreationDateAsync(other) > created)
+            {
+                await tokens.RevokeByAuthorizationIdAsync(authorizationId);
+                context.Reject(Errors.InvalidGrant, "The refresh token has already been used.");
+                return;
+            }
+        }
+    }
+}
