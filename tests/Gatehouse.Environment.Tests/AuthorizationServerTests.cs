@@ -243,11 +243,13 @@ public abstract class AuthorizationServerTests(DatabaseProvider provider)
     }
 
     [Fact]
-    public async Task RU13_LoopbackAnyPortAccepted_QueryOrPathChangeRejected()
+    public async Task RU13_LoopbackPortMustMatchToo_QueryOrPathChangeRejected()
     {
+        // ADR 0008: partner apps are confidential web apps, not RFC 8252 native apps, so a loopback
+        // URI is matched exactly, port included (no §7.3 port relaxation).
         await using var env = await StartAsync();
         await PartnerFlow.ArrangeAsync(env);
-        var native = await PartnerFlow.ProvisionPartnerAsync(env, "Native", ["http://127.0.0.1/cb"]);
+        var native = await PartnerFlow.ProvisionPartnerAsync(env, "Native", ["http://127.0.0.1:51234/cb"]);
         using var flow = new PartnerFlow(env);
 
         var parameters = flow.AuthorizeParameters(native);
@@ -256,7 +258,7 @@ public abstract class AuthorizationServerTests(DatabaseProvider provider)
 
         Assert.Equal(HttpStatusCode.Found, accepted.StatusCode);
         Assert.StartsWith("/account/login", accepted.Headers.Location!.OriginalString, StringComparison.Ordinal);
-        await AssertRejectedWithoutRedirectAsync(env, native, "http://127.0.0.1:51234/cb?x=1", "http://127.0.0.1:51234/other");
+        await AssertRejectedWithoutRedirectAsync(env, native, "http://127.0.0.1:51235/cb", "http://127.0.0.1/cb", "http://127.0.0.1:51234/cb?x=1", "http://127.0.0.1:51234/other");
     }
 
     [Fact]
@@ -893,7 +895,7 @@ public abstract class AuthorizationServerTests(DatabaseProvider provider)
         foreach (var token in new[] { tokens.AccessToken, "unknown" })
         {
             var result = await Introspect(env, fx.P, token);
-            Assert.Equal("{\"active\":false}", result.GetRawText().Replace(" ", "", StringComparison.Ordinal));
+            Assert.Equal("{\"active\":false}", string.Concat(result.GetRawText().Where(c => !char.IsWhiteSpace(c))));
         }
     }
 

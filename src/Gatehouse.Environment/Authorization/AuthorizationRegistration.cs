@@ -122,6 +122,8 @@ public static class AuthorizationRegistration
                 o.AddEventHandler(IssuerBasedEndpointsHandler.Descriptor);
                 o.AddEventHandler(RefreshTokenExpiresInHandler.Descriptor);
                 o.AddEventHandler(RefreshTokenLineageHandler.Descriptor);
+                o.AddEventHandler(RevokeGrantHandler.Descriptor);
+                o.AddEventHandler(IntrospectionScopeHandler.Descriptor);
 
                 var aspNetCore = o.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()

@@ -78,6 +78,20 @@ public sealed class AuthorizeModel(
         // page, no Location header (RFC 6749 §4.1.2.1).
         if (HttpContext.GetOpenIddictServerResponse() is { Error: { } error } response)
         {
+            // Errors OpenIddict raises before it has matched the redirect URI (PKCE parameters) still go
+            // back to the client, with state and iss (RFC 6749 §4.1.2.1, RFC 9207), once the client,
+            // response_type=code and the single, exactly registered redirect URI are all sound.
+            if (await TrustedRedirectUriAsync(cancellationToken) is { } trusted)
+            {
+                var query = new Dictionary<string, string?> { ["error"] = error, ["error_description"] = response.ErrorDescription, ["iss"] = environment.ResolveIssuer().AbsoluteUri };
+                if (Raw("state") is { Length: > 0 } state)
+                {
+                    query["state"] = state;
+                }
+
+                return Redirect(Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(trusted, query));
+            }
+
             Response.StatusCode = StatusCodes.Status400BadRequest;
             Response.Headers.CacheControl = "no-store";
             return Content($"The request was refused: {error}. {response.ErrorDescription}", "text/plain; charset=utf-8");
@@ -226,6 +240,21 @@ public sealed class AuthorizeModel(
     {
         IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> source = Request.HasFormContentType ? Request.Form : Request.Query;
         return [.. source.Where(p => !OwnFields.Contains(p.Key)).SelectMany(p => p.Value.Select(v => (p.Key, v ?? "")))];
+    }
+
+    private async Task<string?> TrustedRedirectUriAsync(CancellationToken cancellationToken)
+    {
+        var source = Request.HasFormContentType ? Request.Form : (IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>>)Request.Query;
+        var all = source.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        if (!all.TryGetValue("redirect_uri", out var uris) || uris.Count != 1 || !all.TryGetValue("client_id", out var ids) || ids.Count != 1
+            || !all.TryGetValue("response_type", out var types) || types.ToString() != ResponseTypes.Code
+            || await applications.FindByClientIdAsync(ids.ToString(), cancellationToken) is not { } application
+            || !await applications.ValidateRedirectUriAsync(application, uris.ToString(), cancellationToken))
+        {
+            return null;
+        }
+
+        return uris.ToString();
     }
 
     private string? Raw(string name) => Request.HasFormContentType ? Request.Form[name].ToString() : Request.Query[name].ToString();

@@ -16,7 +16,7 @@ public sealed class RefreshTokenExpiresInHandler(TimeProvider time) : IOpenIddic
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
             .UseSingletonHandler<RefreshTokenExpiresInHandler>()
-            .SetOrder(OpenIddictServerHandlers.AttachSignInParameters.Descriptor.Order + 1)
+            .SetOrder(OpenIddictServerHandlers.AttachSignInParameters.Descriptor.Order - 1)
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
 
@@ -46,8 +46,19 @@ public sealed class RefreshTokenLineageHandler(IOpenIddictTokenManager tokens) :
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
 
+    public static bool IsRefreshToken(string? type) =>
+        type is not null && (type == TokenTypeHints.RefreshToken || type.EndsWith(":" + TokenTypeHints.RefreshToken, StringComparison.Ordinal));
+
     public async ValueTask HandleAsync(ValidateTokenRequestContext context)
     {
+        // RFC 6749 §6 and §5.2: asking for more than was granted is invalid_scope (OpenIddict says invalid_grant).
+        if (context.Request.IsRefreshTokenGrantType() && context.RefreshTokenPrincipal is { } granted
+            && context.Request.GetScopes().FirstOrDefault(s => !granted.HasScope(s)) is { } extra)
+        {
+            context.Reject(Errors.InvalidScope, $"The scope '{extra}' was not granted.");
+            return;
+        }
+
         if (!context.Request.IsRefreshTokenGrantType() || context.RefreshTokenPrincipal?.GetTokenId() is not { } tokenId
             || await tokens.FindByIdAsync(tokenId) is not { } token
             || !await tokens.HasStatusAsync(token, Statuses.Redeemed)
@@ -60,7 +71,7 @@ public sealed class RefreshTokenLineageHandler(IOpenIddictTokenManager tokens) :
         await foreach (var other in tokens.FindByAuthorizationIdAsync(authorizationId))
         {
             if (await tokens.GetIdAsync(other) != tokenId
-                && await tokens.HasTypeAsync(other, TokenTypeHints.RefreshToken)
+                && IsRefreshToken(await tokens.GetTypeAsync(other))
                 && await tokens.HasStatusAsync(other, Statuses.Redeemed)
                 && await tokens.GetCreationDateAsync(other) > created)
             {
@@ -69,5 +80,52 @@ public sealed class RefreshTokenLineageHandler(IOpenIddictTokenManager tokens) :
                 return;
             }
         }
+    }
+}
+
+/// <summary>
+/// RFC 7009 §2.1: revoking a refresh token SHOULD also invalidate the access tokens of the same grant;
+/// OpenIddict revokes only the token presented, so the rest of its authorization follows.
+/// </summary>
+public sealed class RevokeGrantHandler(IOpenIddictTokenManager tokens) : IOpenIddictServerHandler<HandleRevocationRequestContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<HandleRevocationRequestContext>()
+            .UseScopedHandler<RevokeGrantHandler>()
+            .SetOrder(OpenIddictServerHandlers.Revocation.RevokeToken.Descriptor.Order + 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public async ValueTask HandleAsync(HandleRevocationRequestContext context)
+    {
+        if (context.IsRejected || context.GenericTokenPrincipal is not { } principal || !principal.HasTokenType(TokenTypeIdentifiers.RefreshToken)
+            || principal.GetAuthorizationId() is not { } authorizationId)
+        {
+            return;
+        }
+
+        await tokens.RevokeByAuthorizationIdAsync(authorizationId);
+    }
+}
+
+/// <summary>RFC 7662 §2.2: the client the token was issued to sees its scopes too (OpenIddict lists them for audiences only).</summary>
+public sealed class IntrospectionScopeHandler : IOpenIddictServerHandler<HandleIntrospectionRequestContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<HandleIntrospectionRequestContext>()
+            .UseSingletonHandler<IntrospectionScopeHandler>()
+            .SetOrder(OpenIddictServerHandlers.Introspection.AttachApplicationClaims.Descriptor.Order + 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public ValueTask HandleAsync(HandleIntrospectionRequestContext context)
+    {
+        if (context.GenericTokenPrincipal is { } principal && context.Scopes.Count == 0
+            && principal.GetPresenters().Contains(context.Request.ClientId ?? ""))
+        {
+            context.Scopes.UnionWith(principal.GetScopes());
+        }
+
+        return ValueTask.CompletedTask;
     }
 }

@@ -152,7 +152,7 @@ public sealed class ConnectionStore(
                 lastUsed = created;
             }
 
-            if (await tokens.HasTypeAsync(token, TokenTypeHints.RefreshToken, cancellationToken) && await tokens.HasStatusAsync(token, Statuses.Valid, cancellationToken)
+            if (RefreshTokenLineageHandler.IsRefreshToken(await tokens.GetTypeAsync(token, cancellationToken)) && await tokens.HasStatusAsync(token, Statuses.Valid, cancellationToken)
                 && await tokens.GetExpirationDateAsync(token, cancellationToken) is { } expires && (refreshExpires is null || expires > refreshExpires))
             {
                 refreshExpires = expires;
