@@ -106,7 +106,7 @@ public static class AuthorizationRegistration
                 o.Configure(options => options.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
 
                 o.SetAccessTokenLifetime(TimeSpan.FromMinutes(15));
-                o.SetRefreshTokenLifetime(TimeSpan.FromDays(30));
+                o.SetRefreshTokenLifetime(ClassPrincipalFactory.RefreshTokenLifetime);
                 o.SetAuthorizationCodeLifetime(TimeSpan.FromMinutes(2));
 
                 // ASVS 10.4.8: the 30-day refresh lifetime is absolute; rotation does not extend it.
@@ -120,7 +120,6 @@ public static class AuthorizationRegistration
                 o.AddEventHandler(ScopePermissionHandler.Descriptor);
                 o.AddEventHandler(ScopePermissionHandler.AuthorizationDescriptor);
                 o.AddEventHandler(IssuerBasedEndpointsHandler.Descriptor);
-                o.AddEventHandler(RefreshTokenExpiresInHandler.Descriptor);
                 o.AddEventHandler(RefreshTokenLineageHandler.Descriptor);
                 o.AddEventHandler(RevokeGrantHandler.Descriptor);
                 o.AddEventHandler(IntrospectionScopeHandler.Descriptor);

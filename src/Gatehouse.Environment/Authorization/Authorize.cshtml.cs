@@ -247,6 +247,7 @@ public sealed class AuthorizeModel(
         var source = Request.HasFormContentType ? Request.Form : (IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>>)Request.Query;
         var all = source.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         if (!all.TryGetValue("redirect_uri", out var uris) || uris.Count != 1 || !all.TryGetValue("client_id", out var ids) || ids.Count != 1
+            || string.IsNullOrEmpty(ids.ToString()) || string.IsNullOrEmpty(uris.ToString())
             || !all.TryGetValue("response_type", out var types) || types.ToString() != ResponseTypes.Code
             || await applications.FindByClientIdAsync(ids.ToString(), cancellationToken) is not { } application
             || !await applications.ValidateRedirectUriAsync(application, uris.ToString(), cancellationToken))

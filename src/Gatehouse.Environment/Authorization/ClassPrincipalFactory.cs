@@ -64,6 +64,28 @@ public static class ClassPrincipalFactory
         },
     };
 
+    public const string RefreshTokenExpiresIn = "refresh_token_expires_in";
+
+    /// <summary>
+    /// Every token response carrying a refresh token says when it dies (<c>refresh_token_expires_in</c>,
+    /// seconds). The lifetime is absolute (no sliding expiration), so a rotated token reports the time
+    /// left on the grant's first refresh token, not 30 days again.
+    /// </summary>
+    public static AuthenticationProperties WithRefreshExpiry(this AuthenticationProperties properties, ClaimsPrincipal principal, ClaimsPrincipal? redeemed, DateTimeOffset now)
+    {
+        if (principal.HasScope(Scopes.OfflineAccess))
+        {
+            var expires = redeemed?.GetExpirationDate() is { } previous && redeemed.HasTokenType(TokenTypeIdentifiers.RefreshToken)
+                ? previous
+                : now + RefreshTokenLifetime;
+            properties.Parameters[RefreshTokenExpiresIn] = (long)Math.Max(0, (expires - now).TotalSeconds);
+        }
+
+        return properties;
+    }
+
+    public static readonly TimeSpan RefreshTokenLifetime = TimeSpan.FromDays(30);
+
     private static ClaimsPrincipal Create(string subject, string name, Business business, IEnumerable<string> scopes, string? email)
     {
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);

@@ -5,33 +5,6 @@ using static OpenIddict.Server.OpenIddictServerEvents;
 namespace Gatehouse.Environment.Authorization;
 
 /// <summary>
-/// Every token response that carries a refresh token says when it dies (<c>refresh_token_expires_in</c>,
-/// seconds), so clients can warn before a connection lapses. The lifetime is absolute (no sliding), so
-/// a rotated token reports the time left, not 30 days again.
-/// </summary>
-public sealed class RefreshTokenExpiresInHandler(TimeProvider time) : IOpenIddictServerHandler<ProcessSignInContext>
-{
-    public const string Parameter = "refresh_token_expires_in";
-
-    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
-        OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
-            .UseSingletonHandler<RefreshTokenExpiresInHandler>()
-            .SetOrder(OpenIddictServerHandlers.AttachSignInParameters.Descriptor.Order - 1)
-            .SetType(OpenIddictServerHandlerType.Custom)
-            .Build();
-
-    public ValueTask HandleAsync(ProcessSignInContext context)
-    {
-        if (context.IncludeRefreshToken && context.RefreshTokenPrincipal?.GetExpirationDate() is { } expires)
-        {
-            context.Parameters[Parameter] = (long)Math.Max(0, (expires - time.GetUtcNow()).TotalSeconds);
-        }
-
-        return ValueTask.CompletedTask;
-    }
-}
-
-/// <summary>
 /// OpenIddict accepts a redeemed refresh token again inside <c>RefreshTokenReuseLeeway</c>, measured
 /// per token, so a grandparent token would also pass (django-oauth-toolkit #1617 bug class). This
 /// narrows the retry grace to the immediate predecessor: a redeemed token whose successor has itself

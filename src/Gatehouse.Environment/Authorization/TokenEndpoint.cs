@@ -118,9 +118,10 @@ public static class TokenEndpoint
             return Reject(Errors.InvalidGrant, BadCredentials);
         }
 
+        var principal = ClassPrincipalFactory.ForUser(user, business, request.GetScopes());
         return TypedResults.SignIn(
-            ClassPrincipalFactory.ForUser(user, business, request.GetScopes()),
-            ClassPrincipalFactory.Properties(business),
+            principal,
+            ClassPrincipalFactory.Properties(business).WithRefreshExpiry(principal, null, http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()),
             OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
@@ -155,9 +156,12 @@ public static class TokenEndpoint
             return Reject(Errors.InvalidGrant, Gone);
         }
 
+        var request = http.GetOpenIddictServerRequest()!;
+        var scopes = request.IsRefreshTokenGrantType() && !request.GetScopes().IsEmpty ? request.GetScopes() : previous.GetScopes();
+        var principal = ClassPrincipalFactory.ForUser(user, business, scopes, authorizationId, previous);
         return TypedResults.SignIn(
-            ClassPrincipalFactory.ForUser(user, business, previous.GetScopes(), authorizationId, previous),
-            ClassPrincipalFactory.Properties(business),
+            principal,
+            ClassPrincipalFactory.Properties(business).WithRefreshExpiry(principal, previous, http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()),
             OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
@@ -193,9 +197,11 @@ public static class TokenEndpoint
             return Reject(Errors.InvalidGrant, "The refresh token is no longer valid.");
         }
 
+        var request = http.GetOpenIddictServerRequest()!;
+        var principal = ClassPrincipalFactory.ForUser(user, business, request.GetScopes().IsEmpty ? previous.GetScopes() : request.GetScopes());
         return TypedResults.SignIn(
-            ClassPrincipalFactory.ForUser(user, business, previous.GetScopes()),
-            ClassPrincipalFactory.Properties(business),
+            principal,
+            ClassPrincipalFactory.Properties(business).WithRefreshExpiry(principal, previous, http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()),
             OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
