@@ -1,5 +1,7 @@
 using Gatehouse.Environment.AdminApi;
 using Gatehouse.Environment.Authorization;
+using Gatehouse.Environment.Connections;
+using Microsoft.Extensions.FileProviders;
 using Gatehouse.Environment.Data;
 using Gatehouse.Environment.PartnerApi;
 using Gatehouse.Environment.Sandbox;
@@ -26,8 +28,10 @@ public static class EnvironmentRegistration
             .Validate(o => !string.IsNullOrWhiteSpace(o.AdminApiKey), $"{EnvironmentEndpoint.SectionName}:{environmentKey}:AdminApiKey is required: the portal provisions this environment with it.")
             .ValidateOnStart();
 
-        services.AddEnvironmentAuthorization(environment.ResolveIssuer());
+        services.AddEnvironmentAuthorization(environment.ResolveIssuer(), environmentKey, environment);
+        services.AddRazorPages(o => o.RootDirectory = "/");
         services.AddScoped<ClientProvisioning>();
+        services.AddScoped<DirectoryProvisioning>();
         services.AddScoped<SandboxProvisioning>();
         services.AddPartnerApi(environmentKey);
         services.AddProductDocuments(environment);
@@ -46,9 +50,19 @@ public static class EnvironmentRegistration
 
     public static WebApplication MapEnvironment(this WebApplication app, EnvironmentEndpoint environment)
     {
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            // The stylesheet ships inside the assembly: no static web assets manifest, no CDN.
+            FileProvider = new EmbeddedFileProvider(typeof(EnvironmentPlane).Assembly, "Gatehouse.Environment.Assets"),
+            RequestPath = "/assets",
+        });
         app.UseAuthentication();
+        app.UseAuthorization();
         app.MapHealthEndpoints();
         app.MapTokenEndpoint();
+        app.MapUserEndpoints();
+        app.MapConnections();
+        app.MapRazorPages();
         app.MapAdminApi(environment);
         app.MapPartnerApi();
         app.MapOpenApi(OpenApiDocuments.Route);

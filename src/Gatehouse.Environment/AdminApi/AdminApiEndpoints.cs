@@ -24,6 +24,8 @@ public static class AdminApiEndpoints
             return TypedResults.NoContent();
         });
         admin.MapPut("/sandboxes/{organisationId:guid}", PutSandboxAsync);
+        admin.MapPut("/businesses/{code}", PutBusinessAsync);
+        admin.MapPut("/users/{userName}", PutUserAsync);
         admin.MapGet("/status", () => TypedResults.Ok(new EnvironmentStatus(environment.DisplayName, environment.ResolveIssuer().AbsoluteUri)));
         return endpoints;
     }
@@ -38,6 +40,26 @@ public static class AdminApiEndpoints
         }
 
         return TypedResults.Ok(await clients.PutAsync(clientId, descriptor, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<BusinessSaved>, ValidationProblem>> PutBusinessAsync(
+        string code, BusinessRequest request, DirectoryProvisioning directory, CancellationToken cancellationToken)
+    {
+        var errors = DirectoryProvisioning.Validate(code, request);
+        return errors.Count > 0 ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(await directory.PutBusinessAsync(code, request, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<ClassUserSaved>, ValidationProblem>> PutUserAsync(
+        string userName, ClassUserRequest request, DirectoryProvisioning directory, CancellationToken cancellationToken)
+    {
+        var errors = DirectoryProvisioning.Validate(userName, request);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var (saved, failures) = await directory.PutUserAsync(userName, request, cancellationToken);
+        return saved is null ? TypedResults.ValidationProblem(failures!) : TypedResults.Ok(saved);
     }
 
     private static async Task<Results<Ok<SandboxProvisioned>, ValidationProblem, ProblemHttpResult>> PutSandboxAsync(

@@ -51,6 +51,22 @@ public sealed class ClientProvisioning(
         {
             errors[nameof(descriptor.RedirectUris)] = [$"'{badUri}' is not an absolute http(s) URI without a fragment."];
         }
+        else if (descriptor.RedirectUris?.FirstOrDefault(u => !IsExactRedirectUri(u)) is { } inexact)
+        {
+            errors[nameof(descriptor.RedirectUris)] = [$"'{inexact}' must be in canonical form (lower-case scheme and host, a path), have no user information or '*', and use https unless it is a loopback IP literal."];
+        }
+
+        if (descriptor.LogoDataUri is { } logo && (logo.Length > 100_000
+                || !(logo.StartsWith("data:image/png;base64,", StringComparison.Ordinal) || logo.StartsWith("data:image/jpeg;base64,", StringComparison.Ordinal))))
+        {
+            errors[nameof(descriptor.LogoDataUri)] = ["The logo must be a data:image/png or data:image/jpeg base64 URI under 100 kB."];
+        }
+
+        // One registered redirect URI must be matched exactly: no duplicates, at most 10 (ADR 0008).
+        if (descriptor.RedirectUris is { Count: > 10 })
+        {
+            errors[nameof(descriptor.RedirectUris)] = ["At most 10 redirect URIs."];
+        }
 
         return errors;
     }
@@ -66,9 +82,11 @@ public sealed class ClientProvisioning(
             DisplayName = descriptor.DisplayName,
             ClientSecret = ClassApplicationManager.Serialize(descriptor.Enabled ? descriptor.Secrets : []),
         };
-        new ClientProperties(descriptor.AppType, descriptor.OrganisationId, descriptor.OrganisationName, descriptor.BusinessCode).WriteTo(desired);
+        new ClientProperties(descriptor.AppType, descriptor.OrganisationId, descriptor.OrganisationName, descriptor.BusinessCode, descriptor.LogoDataUri).WriteTo(desired);
 
         desired.Permissions.Add(Permissions.Endpoints.Token);
+        desired.Permissions.Add(Permissions.Endpoints.Revocation);
+        desired.Permissions.Add(Permissions.Endpoints.Introspection);
         desired.Permissions.Add(Permissions.GrantTypes.RefreshToken);
         if (descriptor.AppType == AppTypes.Client)
         {
@@ -79,6 +97,7 @@ public sealed class ClientProvisioning(
         {
             // Partner apps: authorization code with PKCE (S256); the authorize endpoint comes later.
             desired.Permissions.Add(Permissions.Endpoints.Authorization);
+            desired.Permissions.Add(Permissions.Endpoints.EndSession);
             desired.Permissions.Add(Permissions.GrantTypes.AuthorizationCode);
             desired.Permissions.Add(Permissions.ResponseTypes.Code);
             desired.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
@@ -133,6 +152,18 @@ public sealed class ClientProvisioning(
             await authorizations.RevokeByApplicationIdAsync(applicationId, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Redirect URIs are compared as exact strings at authorize (RFC 9700 §2.1), so the stored form
+    /// must be the form the partner typed: reject anything .NET would normalise (a bare origin gains
+    /// "/", an upper-case host is lowered), user information, wildcards, and plain http off loopback.
+    /// </summary>
+    private static bool IsExactRedirectUri(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri)
+        && uri.AbsoluteUri == value
+        && string.IsNullOrEmpty(uri.UserInfo)
+        && !value.Contains('*', StringComparison.Ordinal)
+        && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && System.Net.IPAddress.IsLoopback(ip)));
 
     private static bool IsSha256Base64(string? hash)
     {

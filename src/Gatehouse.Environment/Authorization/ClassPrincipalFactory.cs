@@ -14,9 +14,38 @@ namespace Gatehouse.Environment.Authorization;
 /// </summary>
 public static class ClassPrincipalFactory
 {
-    /// <summary>A user's token (password grant, and its refreshes).</summary>
-    public static ClaimsPrincipal ForUser(ClassUser user, Business business, IEnumerable<string> scopes) =>
-        Create(user.Id.ToString(), string.IsNullOrEmpty(user.DisplayName) ? user.UserName! : user.DisplayName, business, scopes, user.Email);
+    /// <summary>A user's token (password grant, authorization code, and their refreshes).</summary>
+    /// <param name="authorizationId">The connection (Partner apps) the tokens hang off, so revoking it revokes them.</param>
+    /// <param name="carried">The principal of the code or refresh token being redeemed: its nonce and auth_time carry over (OIDC Core §2, §12.2).</param>
+    public static ClaimsPrincipal ForUser(ClassUser user, Business business, IEnumerable<string> scopes, string? authorizationId = null, ClaimsPrincipal? carried = null)
+    {
+        var principal = Create(user.Id.ToString(), string.IsNullOrEmpty(user.DisplayName) ? user.UserName! : user.DisplayName, business, scopes, user.Email);
+        var identity = (ClaimsIdentity)principal.Identity!;
+        if (authorizationId is not null)
+        {
+            identity.SetAuthorizationId(authorizationId);
+        }
+
+        foreach (var claim in carried?.Claims.Where(c => c.Type is Claims.AuthenticationTime or Claims.Private.Nonce) ?? [])
+        {
+            identity.AddClaim(new Claim(claim.Type, claim.Value, claim.ValueType));
+        }
+
+        identity.SetDestinations(claim => Destinations(claim, identity));
+        return principal;
+    }
+
+    /// <summary>The time the user logged in (OIDC Core §2 <c>auth_time</c>), for the ID token.</summary>
+    public static ClaimsPrincipal WithAuthenticationTime(this ClaimsPrincipal principal, DateTimeOffset? issued)
+    {
+        if (issued is { } value && principal.Identity is ClaimsIdentity identity)
+        {
+            identity.SetClaim(Claims.AuthenticationTime, value.ToUnixTimeSeconds());
+            identity.SetDestinations(claim => Destinations(claim, identity));
+        }
+
+        return principal;
+    }
 
     /// <summary>
     /// An app acting for its linked business (client credentials). No user, so no refresh token
@@ -34,6 +63,28 @@ public static class ClassPrincipalFactory
             ["BusinessName"] = business.Name,
         },
     };
+
+    public const string RefreshTokenExpiresIn = "refresh_token_expires_in";
+
+    /// <summary>
+    /// Every token response carrying a refresh token says when it dies (<c>refresh_token_expires_in</c>,
+    /// seconds). The lifetime is absolute (no sliding expiration), so a rotated token reports the time
+    /// left on the grant's first refresh token, not 30 days again.
+    /// </summary>
+    public static AuthenticationProperties WithRefreshExpiry(this AuthenticationProperties properties, ClaimsPrincipal principal, ClaimsPrincipal? redeemed, DateTimeOffset now)
+    {
+        if (principal.HasScope(Scopes.OfflineAccess))
+        {
+            var expires = redeemed?.GetExpirationDate() is { } previous && redeemed.HasTokenType(TokenTypeIdentifiers.RefreshToken)
+                ? previous
+                : now + RefreshTokenLifetime;
+            properties.Parameters[RefreshTokenExpiresIn] = (long)Math.Max(0, (expires - now).TotalSeconds);
+        }
+
+        return properties;
+    }
+
+    public static readonly TimeSpan RefreshTokenLifetime = TimeSpan.FromDays(30);
 
     private static ClaimsPrincipal Create(string subject, string name, Business business, IEnumerable<string> scopes, string? email)
     {
@@ -63,7 +114,7 @@ public static class ClassPrincipalFactory
 
         var toIdToken = claim.Type switch
         {
-            Claims.Subject => true,
+            Claims.Subject or Claims.AuthenticationTime => true,
             Claims.Name => identity.HasScope(Scopes.Profile),
             Claims.Email => identity.HasScope(Scopes.Email),
             ClassClaims.BusinessCode or ClassClaims.BusinessName => identity.HasScope(ClassScopes.ClassProfile),

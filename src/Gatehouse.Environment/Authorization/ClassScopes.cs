@@ -42,4 +42,7 @@ public static class ClassClaims
     public const string BusinessCode = "business_code";
 
     public const string BusinessName = "business_name";
+
+    /// <summary>The user's role in that business (userinfo with class_profile).</summary>
+    public const string Role = "business_role";
 }

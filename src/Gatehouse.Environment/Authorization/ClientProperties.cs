@@ -5,8 +5,9 @@ using OpenIddict.Abstractions;
 namespace Gatehouse.Environment.Authorization;
 
 /// <summary>What the portal tells an environment about an app, kept in the OpenIddict application's Properties.</summary>
-public sealed record ClientProperties(string AppType, Guid OrganisationId, string OrganisationName, string? BusinessCode)
+public sealed record ClientProperties(string AppType, Guid OrganisationId, string OrganisationName, string? BusinessCode, string? LogoDataUri = null)
 {
+    private const string LogoKey = "gatehouse_logo";
     private const string AppTypeKey = "gatehouse_app_type";
     private const string OrganisationIdKey = "gatehouse_organisation_id";
     private const string OrganisationNameKey = "gatehouse_organisation_name";
@@ -18,6 +19,7 @@ public sealed record ClientProperties(string AppType, Guid OrganisationId, strin
         descriptor.Properties[OrganisationIdKey] = JsonSerializer.SerializeToElement(OrganisationId);
         descriptor.Properties[OrganisationNameKey] = JsonSerializer.SerializeToElement(OrganisationName);
         descriptor.Properties[BusinessCodeKey] = JsonSerializer.SerializeToElement(BusinessCode);
+        descriptor.Properties[LogoKey] = JsonSerializer.SerializeToElement(LogoDataUri);
     }
 
     public static async Task<ClientProperties?> ReadAsync(IOpenIddictApplicationManager applications, string? clientId, CancellationToken cancellationToken)
@@ -32,7 +34,8 @@ public sealed record ClientProperties(string AppType, Guid OrganisationId, strin
             String(properties, AppTypeKey) ?? "",
             Guid.TryParse(String(properties, OrganisationIdKey), out var organisationId) ? organisationId : Guid.Empty,
             String(properties, OrganisationNameKey) ?? "",
-            String(properties, BusinessCodeKey));
+            String(properties, BusinessCodeKey),
+            String(properties, LogoKey));
     }
 
     private static string? String(ImmutableDictionary<string, JsonElement> properties, string key) =>

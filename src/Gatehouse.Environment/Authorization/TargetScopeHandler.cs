@@ -12,7 +12,7 @@ namespace Gatehouse.Environment.Authorization;
 /// scopes against the registered ones and the client's <c>scp:</c> permissions, and keep the chosen
 /// target in the server transaction (which a client cannot write to) for the token endpoint.
 /// </summary>
-public sealed class TargetScopeHandler : IOpenIddictServerHandler<ValidateTokenRequestContext>
+public sealed class TargetScopeHandler : IOpenIddictServerHandler<ValidateTokenRequestContext>, IOpenIddictServerHandler<ValidateAuthorizationRequestContext>
 {
     private const string TransactionKey = "gatehouse:target";
 
@@ -25,25 +25,54 @@ public sealed class TargetScopeHandler : IOpenIddictServerHandler<ValidateTokenR
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
 
+    /// <summary>The same at the authorization endpoint: <c>target:b</c> opens the business picker, <c>target:b/CODE</c> pins it.</summary>
+    public static OpenIddictServerHandlerDescriptor AuthorizationDescriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateAuthorizationRequestContext>()
+            .UseSingletonHandler<TargetScopeHandler>()
+            .SetOrder(OpenIddictServerHandlers.Authentication.ValidateScopes.Descriptor.Order - 1_000)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public ValueTask HandleAsync(ValidateAuthorizationRequestContext context)
+    {
+        if (!Strip(context.Request, context.Transaction, out var error))
+        {
+            context.Reject(Errors.InvalidScope, error);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask HandleAsync(ValidateTokenRequestContext context)
     {
-        var scopes = context.Request.GetScopes();
+        if (!Strip(context.Request, context.Transaction, out var error))
+        {
+            context.Reject(Errors.InvalidScope, error);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private static bool Strip(OpenIddictRequest request, OpenIddictServerTransaction transaction, out string? error)
+    {
+        error = null;
+        var scopes = request.GetScopes();
         var targets = scopes.Where(s => s.StartsWith(ClassScopes.TargetPrefix, StringComparison.Ordinal)).ToList();
         if (targets.Count == 0)
         {
-            return ValueTask.CompletedTask;
+            return true;
         }
 
         // One authorization is bound to one business (§2.5): at most one target, and only business targets.
         if (targets.Count > 1 || !TryParse(targets[0], out var businessCode))
         {
-            context.Reject(Errors.InvalidScope, "The target scope must be a single 'target:b' or 'target:b/<BusinessCode>'.");
-            return ValueTask.CompletedTask;
+            error = "The target scope must be a single 'target:b' or 'target:b/<BusinessCode>'.";
+            return false;
         }
 
-        context.Request.Scope = string.Join(' ', scopes.Except(targets, StringComparer.Ordinal));
-        context.Transaction.Properties[TransactionKey] = new RequestedTarget(businessCode);
-        return ValueTask.CompletedTask;
+        request.Scope = string.Join(' ', scopes.Except(targets, StringComparer.Ordinal));
+        transaction.Properties[TransactionKey] = new RequestedTarget(businessCode);
+        return true;
     }
 
     /// <summary>The target the token request asked for, or null when it named none (then the app's linked business applies).</summary>

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Gatehouse.Environment.Businesses;
+using Gatehouse.Environment.Connections;
 using Gatehouse.Environment.Data;
 using Gatehouse.Environment.Users;
 using Gatehouse.Hosting.Contracts;
@@ -37,6 +38,7 @@ public static class TokenEndpoint
         UserManager<ClassUser> users,
         SignInManager<ClassUser> signIn,
         EnvironmentDbContext db,
+        ConnectionStore connections,
         CancellationToken cancellationToken)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("The OpenIddict server request is missing.");
@@ -66,6 +68,11 @@ public static class TokenEndpoint
                 ClassPrincipalFactory.ForClient(request.ClientId!, displayName, business, request.GetScopes()),
                 ClassPrincipalFactory.Properties(business),
                 OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        }
+
+        if (request.IsAuthorizationCodeGrantType() || (request.IsRefreshTokenGrantType() && client?.AppType == AppTypes.Partner))
+        {
+            return await PartnerAsync(http, client, users, db, connections, cancellationToken);
         }
 
         if (request.IsRefreshTokenGrantType())
@@ -111,10 +118,58 @@ public static class TokenEndpoint
             return Reject(Errors.InvalidGrant, BadCredentials);
         }
 
+        var principal = ClassPrincipalFactory.ForUser(user, business, request.GetScopes());
         return TypedResults.SignIn(
-            ClassPrincipalFactory.ForUser(user, business, request.GetScopes()),
-            ClassPrincipalFactory.Properties(business),
+            principal,
+            ClassPrincipalFactory.Properties(business).WithRefreshExpiry(principal, null, http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()),
             OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>
+    /// A Partner app redeeming a code or refreshing: the same principal factory, after re-checking
+    /// that the user may still grant access for the business and the connection still stands.
+    /// </summary>
+    private static async Task<IResult> PartnerAsync(
+        HttpContext http,
+        ClientProperties? client,
+        UserManager<ClassUser> users,
+        EnvironmentDbContext db,
+        ConnectionStore connections,
+        CancellationToken cancellationToken)
+    {
+        const string Gone = "The grant is no longer valid.";
+        var previous = (await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal;
+        var subject = previous?.GetClaim(Claims.Subject);
+        var businessCode = previous?.GetClaim(ClassClaims.BusinessCode);
+        var authorizationId = previous?.GetAuthorizationId();
+        if (previous is null || subject is null || businessCode is null || authorizationId is null || client?.AppType != AppTypes.Partner)
+        {
+            return Reject(Errors.InvalidGrant, Gone);
+        }
+
+        var business = await db.Businesses.AsNoTracking().SingleOrDefaultAsync(b => b.Code == businessCode, cancellationToken);
+        var user = await users.FindByIdAsync(subject);
+        if (business is null || user is null || await users.IsLockedOutAsync(user)
+            || !await MayGrantAsync(db, user.Id, business.Id, cancellationToken)
+            || !await connections.IsActiveAsync(authorizationId, businessCode, cancellationToken))
+        {
+            return Reject(Errors.InvalidGrant, Gone);
+        }
+
+        var request = http.GetOpenIddictServerRequest()!;
+        var scopes = request.IsRefreshTokenGrantType() && !request.GetScopes().IsEmpty ? request.GetScopes() : previous.GetScopes();
+        var principal = ClassPrincipalFactory.ForUser(user, business, scopes, authorizationId, previous);
+        return TypedResults.SignIn(
+            principal,
+            ClassPrincipalFactory.Properties(business).WithRefreshExpiry(principal, previous, http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()),
+            OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>Whether the user holds a role in the business that may connect Partner apps.</summary>
+    public static async Task<bool> MayGrantAsync(EnvironmentDbContext db, Guid userId, Guid businessId, CancellationToken cancellationToken)
+    {
+        var roles = await db.BusinessMemberships.Where(m => m.UserId == userId && m.BusinessId == businessId).Select(m => m.Role).ToListAsync(cancellationToken);
+        return roles.Any(ClassRoles.MayGrantAppAccess);
     }
 
     private static async Task<IResult> RefreshAsync(
@@ -142,9 +197,11 @@ public static class TokenEndpoint
             return Reject(Errors.InvalidGrant, "The refresh token is no longer valid.");
         }
 
+        var request = http.GetOpenIddictServerRequest()!;
+        var principal = ClassPrincipalFactory.ForUser(user, business, request.GetScopes().IsEmpty ? previous.GetScopes() : request.GetScopes());
         return TypedResults.SignIn(
-            ClassPrincipalFactory.ForUser(user, business, previous.GetScopes()),
-            ClassPrincipalFactory.Properties(business),
+            principal,
+            ClassPrincipalFactory.Properties(business).WithRefreshExpiry(principal, previous, http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()),
             OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 

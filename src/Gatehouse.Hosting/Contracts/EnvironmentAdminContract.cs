@@ -34,6 +34,7 @@ public static class AppTypes
 public sealed record ClientSecretHash(Guid Id, string Hash, DateTimeOffset? ExpiresAt);
 
 /// <summary>PUT <c>/admin/v1/clients/{clientId}</c>: create or replace the OAuth client.</summary>
+/// <param name="LogoDataUri">Optional logo for the consent page, as a <c>data:image/png|jpeg;base64,</c> URI (no third-party images on the page).</param>
 public sealed record ClientDescriptor(
     string DisplayName,
     string AppType,
@@ -43,7 +44,8 @@ public sealed record ClientDescriptor(
     IReadOnlyList<ClientSecretHash> Secrets,
     IReadOnlyList<string> Scopes,
     IReadOnlyList<string> RedirectUris,
-    bool Enabled);
+    bool Enabled,
+    string? LogoDataUri = null);
 
 public sealed record ClientProvisioned(Guid ClientId, IReadOnlyList<string> Scopes);
 

@@ -1,0 +1,103 @@
+using Gatehouse.Environment.Authorization;
+using Gatehouse.Environment.Users;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Gatehouse.Environment.Account;
+
+/// <summary>
+/// Class user login. Failures count toward the lockout shared with the password grant
+/// (<c>lockoutOnFailure: true</c>; ASVS 6.3.4), and every failure shows the same message (ASVS 6.3.8).
+/// Redirects are 302/303, never 307 (RFC 9700 §4.12), and only to local URLs.
+/// </summary>
+public sealed class LoginModel(SignInManager<ClassUser> signIn, UserManager<ClassUser> users, IOptions<AuthorizationServerOptions> policy, IDataProtectionProvider protection) : PageModel
+{
+    public const string GenericError = "The user name or password is incorrect, or the account cannot log in.";
+
+    public string ReturnUrl { get; private set; } = "/account/access";
+
+    public string? UserName { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public bool IsAuthorizationRequest => ReturnUrl.StartsWith("/connect/authorize", StringComparison.Ordinal);
+
+    public void OnGet(string? returnUrl, [FromQuery(Name = "login_hint")] string? loginHint)
+    {
+        ReturnUrl = PageSecurity.IsSafeReturnUrl(returnUrl) ? returnUrl! : ReturnUrl;
+        UserName = loginHint;
+        PageSecurity.AllowFormRedirectTo(HttpContext, PageSecurity.RedirectUriIn(ReturnUrl));
+    }
+
+    public async Task<IActionResult> OnPostAsync(string? returnUrl, string? userName, string? password, string? action)
+    {
+        ReturnUrl = PageSecurity.IsSafeReturnUrl(returnUrl) ? returnUrl! : ReturnUrl;
+        UserName = userName;
+        PageSecurity.AllowFormRedirectTo(HttpContext, PageSecurity.RedirectUriIn(ReturnUrl));
+
+        if (action == "cancel" && IsAuthorizationRequest)
+        {
+            // AZ3: the authorize endpoint answers access_denied to the client. The marker is
+            // protected and short-lived, so a crafted link cannot skip authentication (RFC 9700 §4.11.2).
+            return Redirect(PageSecurity.Append(ReturnUrl, Cancellation.Parameter, Cancellation.Protect(protection)));
+        }
+
+        var user = string.IsNullOrEmpty(userName) ? null : await users.FindByNameAsync(userName);
+        if (user is null || string.IsNullOrEmpty(password))
+        {
+            Error = GenericError;
+            return Page();
+        }
+
+        // Policy before the password check would leak which accounts exist; check it after, on success only.
+        var result = await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
+        if (result.RequiresTwoFactor)
+        {
+            return RedirectToPage("/Account/Mfa", new { returnUrl = ReturnUrl });
+        }
+
+        if (!result.Succeeded)
+        {
+            Error = GenericError;
+            return Page();
+        }
+
+        if (policy.Value.RequireMfa == true && !user.TwoFactorEnabled)
+        {
+            await signIn.SignOutAsync();
+            Error = "This environment requires an authenticator app (TOTP) for every Class user. Ask your business administrator to enrol you.";
+            return Page();
+        }
+
+        return Redirect(ReturnUrl);
+    }
+}
+
+/// <summary>The "user cancelled login" marker the authorize endpoint trusts for one minute.</summary>
+public static class Cancellation
+{
+    public const string Parameter = "gatehouse_cancel";
+    private const string Purpose = "Gatehouse.Environment.LoginCancelled";
+
+    public static string Protect(IDataProtectionProvider provider) =>
+        provider.CreateProtector(Purpose).ToTimeLimitedDataProtector().Protect("cancelled", TimeSpan.FromMinutes(1));
+
+    public static bool IsValid(IDataProtectionProvider provider, string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return false;
+        }
+
+        try
+        {
+            return provider.CreateProtector(Purpose).ToTimeLimitedDataProtector().Unprotect(value) == "cancelled";
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return false;
+        }
+    }
+}
