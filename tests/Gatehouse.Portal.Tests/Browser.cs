@@ -9,13 +9,28 @@ public sealed class Browser : IDisposable
 {
     private static readonly HtmlParser Parser = new();
     private readonly HttpClient http;
+    private readonly CookieContainer cookies = new();
+    private readonly Uri baseUri;
 
     public Browser(string baseUrl)
     {
-        http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
+        baseUri = new Uri(baseUrl);
+        http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false })
         {
-            BaseAddress = new Uri(baseUrl),
+            BaseAddress = baseUri,
         };
+    }
+
+    /// <summary>Every cookie this browser holds for the portal (what an attacker who stole them would have).</summary>
+    public CookieCollection Cookies => cookies.GetCookies(baseUri);
+
+    /// <summary>Puts captured cookies into this browser (replaying them).</summary>
+    public void Replay(CookieCollection captured)
+    {
+        foreach (Cookie cookie in captured)
+        {
+            cookies.Add(baseUri, new Cookie(cookie.Name, cookie.Value, "/"));
+        }
     }
 
     public static IDocument Parse(string html) => Parser.ParseDocument(html);

@@ -35,7 +35,7 @@ public sealed class PasswordPolicy : IPasswordValidator<Developer>
         var email = user.Email ?? user.UserName ?? "";
         var local = email.Split('@')[0];
         var normalised = Normalise(password);
-        if ((local.Length >= 4 && normalised.Contains(Normalise(local), StringComparison.Ordinal)) || string.Equals(normalised, Normalise(email), StringComparison.Ordinal))
+        if ((local.Length >= 5 && normalised.Contains(Normalise(local), StringComparison.Ordinal)) || string.Equals(normalised, Normalise(email), StringComparison.Ordinal))
         {
             return Task.FromResult(IdentityResult.Failed(new IdentityError
             {
