@@ -45,10 +45,14 @@ public sealed class Browser : IDisposable
     }
 
     /// <summary>GETs <paramref name="path"/>, takes the form in <c>main</c> (with its antiforgery token), overrides fields and posts it.</summary>
-    public async Task<HttpResponseMessage> SubmitAsync(string path, params (string Name, string Value)[] fields)
+    public Task<HttpResponseMessage> SubmitAsync(string path, params (string Name, string Value)[] fields) =>
+        SubmitFormAsync(path, "main form[method=post]", fields);
+
+    /// <summary>Like <see cref="SubmitAsync"/>, for the form <paramref name="selector"/> picks.</summary>
+    public async Task<HttpResponseMessage> SubmitFormAsync(string path, string selector, params (string Name, string Value)[] fields)
     {
         var document = await GetDocumentAsync(path);
-        var form = document.QuerySelector("main form[method=post]") ?? throw new InvalidOperationException($"No form on {path}.");
+        var form = document.QuerySelector(selector) ?? throw new InvalidOperationException($"No form {selector} on {path}.");
         var values = form.QuerySelectorAll("input[type=hidden]")
             .Select(i => (Name: i.GetAttribute("name")!, Value: i.GetAttribute("value") ?? ""))
             .Where(v => v.Name is not null && fields.All(f => f.Name != v.Name))

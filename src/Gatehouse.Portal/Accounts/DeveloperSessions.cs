@@ -62,11 +62,14 @@ public sealed class DeveloperSessions(PortalDbContext db, SignInManager<Develope
             .Where(s => s.DeveloperId == developerId && s.Id == id && s.RevokedAt == null)
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.RevokedAt, clock.GetUtcNow()));
 
-    public Task<List<DeveloperSession>> ActiveAsync(Guid developerId, CancellationToken cancellationToken) =>
-        db.Set<DeveloperSession>().AsNoTracking()
+    public async Task<List<DeveloperSession>> ActiveAsync(Guid developerId, CancellationToken cancellationToken)
+    {
+        var active = await db.Set<DeveloperSession>().AsNoTracking()
             .Where(s => s.DeveloperId == developerId && s.RevokedAt == null)
-            .OrderByDescending(s => s.LastSeenAt)
             .ToListAsync(cancellationToken);
+        // Sorted here: SQLite cannot ORDER BY a DateTimeOffset column.
+        return [.. active.OrderByDescending(s => s.LastSeenAt)];
+    }
 
     /// <summary>
     /// Cookie validation on every request: a cookie without a live session row is rejected at once,

@@ -3,17 +3,15 @@ using Gatehouse.Portal.Audit;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace Gatehouse.Portal.Accounts;
 
 /// <summary>Change password and change email, each behind the current password (ASVS 6.2.3, 7.5.1).</summary>
 public sealed class SecurityModel(UserManager<Developer> users, SignInFlow flow, DeveloperSessions sessions, AccountMails mails, AuditLog audit) : PageModel
 {
-    [BindProperty]
+    // Bound by the handler that uses it: each form validates only its own fields.
     public ChangePasswordInput Password { get; set; } = new();
 
-    [BindProperty]
     public ChangeEmailInput Email { get; set; } = new();
 
     public string CurrentEmail { get; private set; } = "";
@@ -41,8 +39,7 @@ public sealed class SecurityModel(UserManager<Developer> users, SignInFlow flow,
         }
 
         Show(developer);
-        ClearOther("Email");
-        if (!ModelState.IsValid)
+        if (!await TryUpdateModelAsync(Password, nameof(Password)))
         {
             return Page();
         }
@@ -82,8 +79,7 @@ public sealed class SecurityModel(UserManager<Developer> users, SignInFlow flow,
         }
 
         Show(developer);
-        ClearOther("Password");
-        if (!ModelState.IsValid)
+        if (!await TryUpdateModelAsync(Email, nameof(Email)))
         {
             return Page();
         }
@@ -117,15 +113,6 @@ public sealed class SecurityModel(UserManager<Developer> users, SignInFlow flow,
     {
         CurrentEmail = developer.Email!;
         TwoFactorEnabled = developer.TwoFactorEnabled;
-    }
-
-    private void ClearOther(string prefix)
-    {
-        foreach (var key in ModelState.Keys.Where(k => k.StartsWith(prefix + ".", StringComparison.Ordinal)).ToList())
-        {
-            ModelState[key]!.ValidationState = ModelValidationState.Skipped;
-            ModelState[key]!.Errors.Clear();
-        }
     }
 }
 

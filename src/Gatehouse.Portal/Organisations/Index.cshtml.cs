@@ -152,8 +152,9 @@ public sealed class OrganisationModel(PortalDbContext db, Members members, UserM
             var invitations = await db.Set<Invitation>().AsNoTracking()
                 .Where(i => i.OrganisationId == organisationId && i.AcceptedAt == null && i.RevokedAt == null).ToListAsync(cancellationToken);
             Invitations = [.. invitations.Where(i => i.IsOpen(now)).OrderBy(i => i.Email, StringComparer.Ordinal)];
+            // Ordered by id (UUIDv7, time-ordered): SQLite cannot ORDER BY a DateTimeOffset column.
             Requests = await db.Set<JoinRequest>().AsNoTracking()
-                .Where(r => r.OrganisationId == organisationId && r.DecidedAt == null).OrderBy(r => r.CreatedAt).ToListAsync(cancellationToken);
+                .Where(r => r.OrganisationId == organisationId && r.DecidedAt == null).OrderBy(r => r.Id).ToListAsync(cancellationToken);
         }
     }
 }
