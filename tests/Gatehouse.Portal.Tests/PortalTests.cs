@@ -77,7 +77,7 @@ public abstract class PortalTests
         Assert.Contains("has already been used", await second.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var developer = await portal.QueryAsync(db => db.Users.SingleAsync());
         Assert.True(developer.EmailConfirmed);
-        Assert.Equal(Organisations.OrganisationRole.Owner, developer.Role);
+        Assert.Equal(Gatehouse.Portal.Organisations.OrganisationRole.Owner, developer.Role);
     }
 
     [Fact]
