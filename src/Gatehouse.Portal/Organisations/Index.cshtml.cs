@@ -46,6 +46,7 @@ public sealed class OrganisationModel(PortalDbContext db, Members members, UserM
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         await LoadAsync(cancellationToken);
+        RequireMfa = Organisation?.RequireMfa ?? false;
         return Page();
     }
 
@@ -142,7 +143,6 @@ public sealed class OrganisationModel(PortalDbContext db, Members members, UserM
 
         var organisationId = Member.OrganisationId;
         Organisation = await db.Organisations.AsNoTracking().SingleAsync(o => o.Id == organisationId, cancellationToken);
-        RequireMfa = Organisation.RequireMfa;
         var rows = await db.Users.AsNoTracking().Where(u => u.OrganisationId == organisationId)
             .Select(u => new { u.Id, u.Email, u.Role, u.TwoFactorEnabled }).ToListAsync(cancellationToken);
         MemberRows = [.. rows.Select(r => new MemberRow(r.Id, r.Email!, r.Role!.Value, r.TwoFactorEnabled)).OrderBy(r => r.Role).ThenBy(r => r.Email, StringComparer.Ordinal)];

@@ -20,8 +20,16 @@ public sealed class MemberModel(PortalDbContext db, Members members, DeveloperSe
     [BindProperty]
     public OrganisationRole NewRole { get; set; }
 
-    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken) =>
-        await LoadAsync(id, cancellationToken) ?? Page();
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(id, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
+        NewRole = Target.Role ?? OrganisationRole.Viewer;
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostRoleAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -103,7 +111,6 @@ public sealed class MemberModel(PortalDbContext db, Members members, DeveloperSe
 
         Viewer = viewer;
         Target = target;
-        NewRole = target.Role ?? OrganisationRole.Viewer;
         return viewer.MayManageMembers ? null : Forbid();
     }
 }
