@@ -44,7 +44,7 @@ public static class PortalRegistration
             portal.Database, Path.Combine(storage.DataDirectory, "portal.db"));
         services.AddPlaneDataProtection<PortalDbContext>("Gatehouse.Portal");
 
-        AddAccounts(services);
+        services.AddAccounts(configuration, portal);
         services.AddRazorPages(o =>
         {
             // Pages live in their feature folders (Accounts/, Apps/, ...), with explicit routes.
@@ -87,45 +87,10 @@ public static class PortalRegistration
         });
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapHealthEndpoints();
         app.MapRazorPages();
         return app;
-    }
-
-    private static void AddAccounts(IServiceCollection services)
-    {
-        services.AddIdentity<Developer, IdentityRole<Guid>>(o =>
-            {
-                o.SignIn.RequireConfirmedEmail = true;
-                o.User.RequireUniqueEmail = true;
-                // The user name is the email address, already validated: any character it holds is fine.
-                o.User.AllowedUserNameCharacters = "";
-                // ASVS 6.2: length, not composition.
-                o.Password.RequiredLength = AccountRules.MinimumPasswordLength;
-                o.Password.RequireDigit = false;
-                o.Password.RequireLowercase = false;
-                o.Password.RequireUppercase = false;
-                o.Password.RequireNonAlphanumeric = false;
-                o.Password.RequiredUniqueChars = 1;
-                o.Lockout.AllowedForNewUsers = true;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-            })
-            .AddEntityFrameworkStores<PortalDbContext>()
-            .AddDefaultTokenProviders();
-        services.Configure<PasswordHasherOptions>(o => o.IterationCount = AccountRules.PasswordHashIterations);
-        services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = AccountRules.VerificationLinkLifetime);
-        services.ConfigureApplicationCookie(o =>
-        {
-            o.Cookie.Name = "gatehouse_portal";
-            o.Cookie.HttpOnly = true;
-            o.Cookie.SameSite = SameSiteMode.Lax;
-            o.LoginPath = "/account/sign-in";
-            o.LogoutPath = "/account/sign-out";
-            o.AccessDeniedPath = "/account/access-denied";
-            o.ExpireTimeSpan = TimeSpan.FromHours(8);
-            o.SlidingExpiration = true;
-        });
     }
 
     private static PlaneInfo PlaneInfoFor(ConfigurationManager configuration, IHostEnvironment environment, PortalOptions portal)

@@ -9,13 +9,28 @@ public sealed class Browser : IDisposable
 {
     private static readonly HtmlParser Parser = new();
     private readonly HttpClient http;
+    private readonly CookieContainer cookies = new();
+    private readonly Uri baseUri;
 
     public Browser(string baseUrl)
     {
-        http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
+        baseUri = new Uri(baseUrl);
+        http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false })
         {
-            BaseAddress = new Uri(baseUrl),
+            BaseAddress = baseUri,
         };
+    }
+
+    /// <summary>Every cookie this browser holds for the portal (what an attacker who stole them would have).</summary>
+    public CookieCollection Cookies => cookies.GetCookies(baseUri);
+
+    /// <summary>Puts captured cookies into this browser (replaying them).</summary>
+    public void Replay(CookieCollection captured)
+    {
+        foreach (Cookie cookie in captured)
+        {
+            cookies.Add(baseUri, new Cookie(cookie.Name, cookie.Value, "/"));
+        }
     }
 
     public static IDocument Parse(string html) => Parser.ParseDocument(html);
@@ -30,10 +45,14 @@ public sealed class Browser : IDisposable
     }
 
     /// <summary>GETs <paramref name="path"/>, takes the form in <c>main</c> (with its antiforgery token), overrides fields and posts it.</summary>
-    public async Task<HttpResponseMessage> SubmitAsync(string path, params (string Name, string Value)[] fields)
+    public Task<HttpResponseMessage> SubmitAsync(string path, params (string Name, string Value)[] fields) =>
+        SubmitFormAsync(path, "main form[method=post]", fields);
+
+    /// <summary>Like <see cref="SubmitAsync"/>, for the form <paramref name="selector"/> picks.</summary>
+    public async Task<HttpResponseMessage> SubmitFormAsync(string path, string selector, params (string Name, string Value)[] fields)
     {
         var document = await GetDocumentAsync(path);
-        var form = document.QuerySelector("main form[method=post]") ?? throw new InvalidOperationException($"No form on {path}.");
+        var form = document.QuerySelector(selector) ?? throw new InvalidOperationException($"No form {selector} on {path}.");
         var values = form.QuerySelectorAll("input[type=hidden]")
             .Select(i => (Name: i.GetAttribute("name")!, Value: i.GetAttribute("value") ?? ""))
             .Where(v => v.Name is not null && fields.All(f => f.Name != v.Name))

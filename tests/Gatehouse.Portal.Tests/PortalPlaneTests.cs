@@ -65,7 +65,7 @@ public sealed class PortalPlaneTests
         await using var portal = await PortalUnderTest.StartAsync(DatabaseProvider.Sqlite);
         var owner = await portal.NewDeveloperAsync("owner@acme-advisers.com.au");
         var app = await PortalUnderTest.CreateAppAsync(owner);
-        var viewer = await portal.NewDeveloperAsync("viewer@acme-advisers.com.au");
+        var viewer = await portal.NewMemberAsync(owner, "viewer@acme-advisers.com.au", "Viewer");
 
         var page = await viewer.GetDocumentAsync($"/apps/{app.AppId}/apis");
         using var save = await viewer.SubmitAsync($"/apps/{app.AppId}/apis", ("Selected", "dms"));

@@ -77,7 +77,7 @@ public abstract class PortalTests
         Assert.Contains("has already been used", await second.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var developer = await portal.QueryAsync(db => db.Users.SingleAsync());
         Assert.True(developer.EmailConfirmed);
-        Assert.Equal(Organisations.OrganisationRole.Owner, developer.Role);
+        Assert.Equal(Gatehouse.Portal.Organisations.OrganisationRole.Owner, developer.Role);
     }
 
     [Fact]
@@ -284,11 +284,11 @@ public abstract class PortalTests
     }
 
     [Fact]
-    public async Task SecondDeveloperOfDomain_JoinsAsViewer_CannotCreateApps()
+    public async Task InvitedViewer_JoinsAsViewer_CannotCreateApps()
     {
         await using var portal = await StartAsync();
-        (await portal.NewDeveloperAsync("owner@acme-advisers.com.au")).Dispose();
-        var viewer = await portal.NewDeveloperAsync("viewer@ACME-advisers.com.au");
+        var owner = await portal.NewDeveloperAsync("owner@acme-advisers.com.au");
+        var viewer = await portal.NewMemberAsync(owner, "viewer@ACME-advisers.com.au", "Viewer");
 
         var apps = await viewer.GetDocumentAsync("/apps");
         using var create = await viewer.GetAsync("/apps/create");

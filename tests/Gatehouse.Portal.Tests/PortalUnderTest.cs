@@ -124,6 +124,20 @@ public sealed partial class PortalUnderTest : IAsyncDisposable
         return browser;
     }
 
+    /// <summary>An Owner or Admin invites <paramref name="email"/> with <paramref name="role"/>; then that developer signs up, verifies and signs in.</summary>
+    public async Task<Browser> NewMemberAsync(Browser inviter, string email, string role)
+    {
+        using (var invite = await InviteAsync(inviter, email, role))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, invite.StatusCode);
+        }
+
+        return await NewDeveloperAsync(email);
+    }
+
+    public static Task<HttpResponseMessage> InviteAsync(Browser inviter, string email, string role) =>
+        inviter.SubmitAsync("/organisation", ("InviteEmail", email), ("InviteRole", role));
+
     public static async Task<CreatedApp> CreateAppAsync(Browser browser, string name = "MyApp-PIE", string environment = "pie", string type = "client")
     {
         var response = await browser.SubmitAsync(

@@ -14,6 +14,12 @@ public sealed class Developer : IdentityUser<Guid>
     public OrganisationRole? Role { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The last TOTP time step accepted: a code of this step or earlier is refused (ASVS 6.5.1, SECURITY.md MF2).</summary>
+    public long? LastTotpTimeStep { get; set; }
+
+    /// <summary>SHA-256 hashes (hex, ';'-separated) of the unused recovery codes: each works once (ASVS 6.5.2).</summary>
+    public string? RecoveryCodeHashes { get; set; }
 }
 
 internal sealed class DeveloperConfiguration : IEntityTypeConfiguration<Developer>
@@ -21,6 +27,7 @@ internal sealed class DeveloperConfiguration : IEntityTypeConfiguration<Develope
     public void Configure(EntityTypeBuilder<Developer> builder)
     {
         builder.Property(d => d.Role).HasConversion<string>().HasMaxLength(20);
+        builder.Property(d => d.RecoveryCodeHashes).HasMaxLength(1000);
         builder.HasOne<Organisation>().WithMany().HasForeignKey(d => d.OrganisationId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -6,7 +6,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Gatehouse.Portal.Accounts;
 
-public sealed class SignInModel(UserManager<Developer> users, SignInManager<Developer> signIn, IPasswordHasher<Developer> hasher, AuditLog audit) : PageModel
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(AccountRateLimits.SignInPolicy)]
+public sealed class SignInModel(UserManager<Developer> users, SignInManager<Developer> signIn, IPasswordHasher<Developer> hasher, AuditLog audit, SignInFlow flow) : PageModel
 {
     public const string InvalidCredentials = "The email address or password is incorrect.";
 
@@ -46,19 +47,26 @@ public sealed class SignInModel(UserManager<Developer> users, SignInManager<Deve
             return Refuse(InvalidCredentials);
         }
 
-        var result = await signIn.PasswordSignInAsync(developer, Input.Password, isPersistent: false, lockoutOnFailure: true);
-        await audit.WriteAsync("account.sign_in", result.Succeeded ? AuditOutcome.Success : AuditOutcome.Failure,
-            developer.OrganisationId, actorId: developer.Id, actorEmail: developer.Email,
-            details: result.IsLockedOut ? "locked out" : result.Succeeded ? null : "wrong password");
-        if (result.Succeeded)
+        // Same counter as every other password check (ASVS 6.3.4): lockoutOnFailure.
+        var result = await signIn.CheckPasswordSignInAsync(developer, Input.Password, lockoutOnFailure: true);
+        if (!result.Succeeded)
         {
-            // ASVS 3.7.2: only local paths; "//evil.test", "/\evil.test" and absolute URLs go to My Apps.
-            return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/apps");
+            await audit.WriteAsync(result.IsLockedOut ? "account.lockout" : "account.sign_in", AuditOutcome.Failure,
+                developer.OrganisationId, actorId: developer.Id, actorEmail: developer.Email,
+                details: result.IsLockedOut ? "locked out" : "wrong password");
+            return Refuse(result.IsLockedOut
+                ? "Too many failed attempts: this account is locked for 15 minutes."
+                : InvalidCredentials);
         }
 
-        return Refuse(result.IsLockedOut
-            ? "Too many failed attempts: this account is locked for 15 minutes."
-            : InvalidCredentials);
+        if (developer.TwoFactorEnabled)
+        {
+            // Password right, second factor still due: no session yet.
+            await flow.BeginMfaAsync(developer);
+            return RedirectToPage("/Accounts/SignInMfa", new { ReturnUrl });
+        }
+
+        return LocalRedirect(await flow.CompleteAsync(developer, "pwd", ReturnUrl, Url));
     }
 
     private PageResult Refuse(string message)

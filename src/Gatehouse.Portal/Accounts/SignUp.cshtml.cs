@@ -6,11 +6,13 @@ using Microsoft.Extensions.Options;
 
 namespace Gatehouse.Portal.Accounts;
 
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(AccountRateLimits.PerIpPolicy)]
 public sealed class SignUpModel(
     UserManager<Developer> users,
     IPasswordHasher<Developer> hasher,
     AccountMails mails,
     IOptions<SignUpOptions> signUp,
+    AccountRateLimits limits,
     TimeProvider clock) : PageModel
 {
     [BindProperty]
@@ -35,6 +37,34 @@ public sealed class SignUpModel(
         if (signUp.Value.IsFreeMail(email))
         {
             ModelState.AddModelError("Input.Email", $"Use your company email address: free email addresses such as {domain} can't be used for a developer account.");
+            return Page();
+        }
+
+        if (signUp.Value.IsNotAllowed(email))
+        {
+            ModelState.AddModelError("Input.Email", $"Sign-up is limited to the portal's partner companies, and {domain} is not one of them.");
+            return Page();
+        }
+
+        if (limits.CheckEmail(HttpContext, email) is { } tooMany)
+        {
+            return tooMany;
+        }
+
+        // The password is judged before the address is looked up: the answer must not depend on
+        // whether the address already has an account (no enumeration).
+        var candidate = new Developer { UserName = email, Email = email };
+        foreach (var validator in users.PasswordValidators)
+        {
+            var check = await validator.ValidateAsync(users, candidate, Input.Password);
+            foreach (var error in check.Errors)
+            {
+                ModelState.AddModelError("Input.Password", error.Description);
+            }
+        }
+
+        if (!ModelState.IsValid)
+        {
             return Page();
         }
 

@@ -8,6 +8,16 @@ public sealed class SignUpOptions
     /// <summary>Email domains that cannot found an organisation (exact match, case-insensitive).</summary>
     public List<string> FreeMailDomains { get; set; } = [];
 
+    /// <summary>When not empty, only these email domains may sign up (exact match, case-insensitive).</summary>
+    public List<string> AllowedDomains { get; set; } = [];
+
+    /// <summary>True when the allowlist is set and the domain is not on it.</summary>
+    public bool IsNotAllowed(string email)
+    {
+        var domain = EmailAddresses.DomainOf(email);
+        return AllowedDomains.Count > 0 && !AllowedDomains.Any(d => string.Equals(d.Trim(), domain, StringComparison.OrdinalIgnoreCase));
+    }
+
     public bool IsFreeMail(string email)
     {
         var domain = EmailAddresses.DomainOf(email);

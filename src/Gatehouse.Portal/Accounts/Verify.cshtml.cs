@@ -1,4 +1,5 @@
 using System.Text;
+using Gatehouse.Portal.Audit;
 using Gatehouse.Portal.Organisations;
 using Gatehouse.Portal.Provisioning;
 using Microsoft.AspNetCore.Identity;
@@ -15,7 +16,7 @@ public enum VerifyOutcome
     Failed,
 }
 
-public sealed class VerifyModel(UserManager<Developer> users, OrganisationMembership membership, Provisioner provisioner) : PageModel
+public sealed class VerifyModel(UserManager<Developer> users, OrganisationMembership membership, Provisioner provisioner, AuditLog audit) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? UserId { get; set; }
@@ -26,6 +27,9 @@ public sealed class VerifyModel(UserManager<Developer> users, OrganisationMember
     public VerifyOutcome Outcome { get; private set; }
 
     public string? OrganisationName { get; private set; }
+
+    /// <summary>False while the developer's request to join waits for an Owner or Admin.</summary>
+    public bool Joined { get; private set; }
 
     public void OnGet()
     {
@@ -51,11 +55,16 @@ public sealed class VerifyModel(UserManager<Developer> users, OrganisationMember
 
         // The token embeds the security stamp: renewing it makes this link single-use.
         await users.UpdateSecurityStampAsync(developer);
-        var organisation = await membership.JoinAsync(developer, cancellationToken);
-        // Best effort, so the Sandbox page is ready sooner; the provisioning worker retries otherwise.
-        await provisioner.SyncSandboxAsync(organisation.Id, cancellationToken);
+        await audit.WriteAsync("account.email.verify", AuditOutcome.Success, actorId: developer.Id, actorEmail: developer.Email, cancellationToken: cancellationToken);
+        var joined = await membership.JoinAsync(developer, cancellationToken);
+        if (joined.Joined)
+        {
+            // Best effort, so the Sandbox page is ready sooner; the provisioning worker retries otherwise.
+            await provisioner.SyncSandboxAsync(joined.Organisation.Id, cancellationToken);
+        }
 
-        OrganisationName = organisation.Name;
+        OrganisationName = joined.Organisation.Name;
+        Joined = joined.Joined;
         Outcome = VerifyOutcome.Verified;
         return Page();
     }

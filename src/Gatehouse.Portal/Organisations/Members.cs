@@ -9,7 +9,9 @@ namespace Gatehouse.Portal.Organisations;
 /// <summary>The signed-in developer as pages need them: every app query filters by <see cref="OrganisationId"/>.</summary>
 public sealed record Member(Guid DeveloperId, string Email, Guid OrganisationId, string OrganisationName, OrganisationRole Role)
 {
-    public bool MayManageApps => Role is OrganisationRole.Owner or OrganisationRole.Developer;
+    public bool MayManageApps => Role is OrganisationRole.Owner or OrganisationRole.Admin or OrganisationRole.Developer;
+
+    public bool MayManageMembers => Role is OrganisationRole.Owner or OrganisationRole.Admin;
 }
 
 public sealed class Members(PortalDbContext db, UserManager<Developer> users)

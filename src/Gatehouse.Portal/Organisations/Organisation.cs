@@ -33,14 +33,20 @@ public sealed class Organisation
     public DateTimeOffset? SandboxProvisionedAt { get; set; }
 
     public string? SandboxLastError { get; set; }
+
+    /// <summary>Owner's policy: members must enrol TOTP before using the portal (ASVS 6.3.3).</summary>
+    public bool RequireMfa { get; set; }
 }
 
 public enum OrganisationRole
 {
-    /// <summary>Created the organisation; may create and change apps.</summary>
+    /// <summary>Created the organisation (or was handed it); everything, including transferring ownership and the MFA policy.</summary>
     Owner,
 
-    /// <summary>Granted "may create apps" by an owner.</summary>
+    /// <summary>Manages members, invitations and join requests; creates apps; reads the audit log.</summary>
+    Admin,
+
+    /// <summary>The guide's "permission to create apps for your organization": creates and manages apps.</summary>
     Developer,
 
     /// <summary>Sees the organisation's apps; cannot create or change them.</summary>

@@ -1,40 +1,70 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Gatehouse.Portal.Accounts;
+using Gatehouse.Portal.Audit;
 using Gatehouse.Portal.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gatehouse.Portal.Organisations;
 
+/// <summary>Joined is false while a join request waits for an Owner or Admin.</summary>
+public sealed record JoinOutcome(Organisation Organisation, bool Joined);
+
 /// <summary>
 /// The organisation rules: a verified developer joins the organisation of their email domain; the
-/// first one creates it (and its sandbox credentials) and becomes Owner, later ones join as Viewer.
+/// first one creates it (and its sandbox credentials) and becomes Owner; later ones join by invitation
+/// or by an Owner's or Admin's approval of their request.
 /// </summary>
-public sealed class OrganisationMembership(PortalDbContext db, IDataProtectionProvider protection, TimeProvider clock)
+public sealed class OrganisationMembership(PortalDbContext db, IDataProtectionProvider protection, TimeProvider clock, AuditLog audit)
 {
     private const string PasswordAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
     private readonly IDataProtector sandboxPasswords = protection.CreateProtector("Gatehouse.Portal.Organisations.SandboxPassword.v1");
 
-    /// <summary>Idempotent: a developer who already belongs to an organisation keeps it.</summary>
-    public async Task<Organisation> JoinAsync(Developer developer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Idempotent. A developer who already belongs to an organisation keeps it. The first verified
+    /// developer of a domain creates its organisation and becomes Owner; later ones join with the role
+    /// of an open invitation for their address, or else ask to join (an Owner or Admin decides).
+    /// </summary>
+    public async Task<JoinOutcome> JoinAsync(Developer developer, CancellationToken cancellationToken)
     {
         if (developer.OrganisationId is { } existingId)
         {
-            return await db.Organisations.SingleAsync(o => o.Id == existingId, cancellationToken);
+            return new JoinOutcome(await db.Organisations.SingleAsync(o => o.Id == existingId, cancellationToken), true);
         }
 
         var domain = EmailAddresses.DomainOf(developer.Email ?? "");
+        var email = (developer.Email ?? "").ToLowerInvariant();
         for (var attempt = 0; ; attempt++)
         {
             var organisation = await db.Organisations.SingleOrDefaultAsync(o => o.Domain == domain, cancellationToken);
             if (organisation is not null)
             {
-                developer.OrganisationId = organisation.Id;
-                developer.Role = OrganisationRole.Viewer;
-                await db.SaveChangesAsync(cancellationToken);
-                return organisation;
+                var now = clock.GetUtcNow();
+                var invitations = await db.Set<Invitation>()
+                    .Where(i => i.OrganisationId == organisation.Id && i.Email == email && i.AcceptedAt == null && i.RevokedAt == null)
+                    .ToListAsync(cancellationToken);
+                if (invitations.Where(i => i.IsOpen(now)).OrderByDescending(i => i.CreatedAt).FirstOrDefault() is { } invitation)
+                {
+                    invitation.AcceptedAt = now;
+                    developer.OrganisationId = organisation.Id;
+                    developer.Role = invitation.Role;
+                    audit.Add("org.invitation.accept", AuditOutcome.Success, organisation.Id, target: $"invitation:{invitation.Id}",
+                        actorId: developer.Id, actorEmail: developer.Email, details: $"joined as {invitation.Role}");
+                    await db.SaveChangesAsync(cancellationToken);
+                    return new JoinOutcome(organisation, true);
+                }
+
+                if (!await db.Set<JoinRequest>().AnyAsync(r => r.OrganisationId == organisation.Id && r.DeveloperId == developer.Id && r.DecidedAt == null, cancellationToken))
+                {
+                    var request = new JoinRequest { Id = Guid.CreateVersion7(now), OrganisationId = organisation.Id, DeveloperId = developer.Id, Email = email, CreatedAt = now };
+                    db.Add(request);
+                    audit.Add("org.join.request", AuditOutcome.Success, organisation.Id, target: $"request:{request.Id}", actorId: developer.Id, actorEmail: developer.Email);
+                    await db.SaveChangesAsync(cancellationToken);
+                }
+
+                return new JoinOutcome(organisation, false);
             }
 
             organisation = Create(domain);
@@ -44,7 +74,9 @@ public sealed class OrganisationMembership(PortalDbContext db, IDataProtectionPr
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
-                return organisation;
+                await audit.WriteAsync("org.create", AuditOutcome.Success, organisation.Id, target: $"organisation:{organisation.Id}",
+                    actorId: developer.Id, actorEmail: developer.Email, details: "first verified developer of " + domain + " (Owner)", cancellationToken: cancellationToken);
+                return new JoinOutcome(organisation, true);
             }
             catch (DbUpdateException) when (attempt == 0)
             {

@@ -1,0 +1,68 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Identity;
+
+namespace Gatehouse.Portal.Accounts;
+
+/// <summary>
+/// ASVS 6.2.4 and 6.2.12: refuse common and breached passwords, and ones built from the account's own
+/// email (6.2.11). No composition rules (6.2.5). The list ships inside the assembly: no network call.
+/// </summary>
+public sealed class PasswordPolicy : IPasswordValidator<Developer>
+{
+    public const string CommonPasswordCode = "PasswordCommon";
+    public const string ContextPasswordCode = "PasswordContext";
+
+    private static readonly Lazy<HashSet<string>> Common = new(Load);
+
+    public static bool IsCommon(string password) => Common.Value.Contains(Normalise(password));
+
+    public Task<IdentityResult> ValidateAsync(UserManager<Developer> manager, Developer user, string? password)
+    {
+        if (string.IsNullOrEmpty(password))
+        {
+            return Task.FromResult(IdentityResult.Success);
+        }
+
+        if (IsCommon(password) || password.Distinct().Count() <= 2)
+        {
+            return Task.FromResult(IdentityResult.Failed(new IdentityError
+            {
+                Code = CommonPasswordCode,
+                Description = "This password is too common or has appeared in data breaches: choose another one, for example a few unrelated words.",
+            }));
+        }
+
+        var email = user.Email ?? user.UserName ?? "";
+        var local = email.Split('@')[0];
+        var normalised = Normalise(password);
+        if ((local.Length >= 5 && normalised.Contains(Normalise(local), StringComparison.Ordinal)) || string.Equals(normalised, Normalise(email), StringComparison.Ordinal))
+        {
+            return Task.FromResult(IdentityResult.Failed(new IdentityError
+            {
+                Code = ContextPasswordCode,
+                Description = "Don't use your email address in your password.",
+            }));
+        }
+
+        return Task.FromResult(IdentityResult.Success);
+    }
+
+    private static string Normalise(string value) => new([.. value.ToLowerInvariant().Where(c => !char.IsWhiteSpace(c))]);
+
+    private static HashSet<string> Load()
+    {
+        using var stream = typeof(PasswordPolicy).Assembly.GetManifestResourceStream("Gatehouse.Portal.Accounts.common-passwords.txt")
+            ?? throw new InvalidOperationException("The common password list is missing from the assembly.");
+        using var reader = new StreamReader(stream);
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length > 0 && line[0] != '#')
+            {
+                set.Add(Normalise(line));
+            }
+        }
+
+        return set;
+    }
+}
