@@ -2,6 +2,7 @@ using Gatehouse.Hosting.Contracts;
 using Gatehouse.Hosting.Database;
 using Gatehouse.Hosting.Web;
 using Gatehouse.Portal.Accounts;
+using Gatehouse.Portal.Apps;
 using Gatehouse.Portal.Audit;
 using Gatehouse.Portal.Data;
 using Gatehouse.Portal.Mail;
@@ -66,6 +67,7 @@ public static class PortalRegistration
         services.AddScoped<Members>();
         services.AddScoped<Provisioner>();
         services.AddScoped<AuditLog>();
+        services.AddAppLifecycle();
         services.AddHttpContextAccessor();
 
         // After PortalStartup: the worker's first pass needs the migrated database.
