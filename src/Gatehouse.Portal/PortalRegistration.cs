@@ -3,9 +3,11 @@ using Gatehouse.Hosting.Database;
 using Gatehouse.Hosting.Web;
 using Gatehouse.Portal.Accounts;
 using Gatehouse.Portal.Apps;
+using Gatehouse.Portal.Approvals;
 using Gatehouse.Portal.Audit;
 using Gatehouse.Portal.Data;
 using Gatehouse.Portal.Mail;
+using Gatehouse.Portal.ManagementApi;
 using Gatehouse.Portal.Organisations;
 using Gatehouse.Portal.Provisioning;
 using Microsoft.AspNetCore.Hosting;
@@ -68,6 +70,8 @@ public static class PortalRegistration
         services.AddScoped<Provisioner>();
         services.AddScoped<AuditLog>();
         services.AddAppLifecycle();
+        services.AddApprovals(configuration);
+        services.AddManagementApi();
         services.AddHttpContextAccessor();
 
         // After PortalStartup: the worker's first pass needs the migrated database.
@@ -89,6 +93,7 @@ public static class PortalRegistration
         app.UseAuthorization();
         app.MapHealthEndpoints();
         app.MapRazorPages();
+        app.MapManagementApi();
         return app;
     }
 

@@ -100,6 +100,19 @@ namespace Gatehouse.Portal.Data.Migrations.Postgres
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Gatehouse.Portal.Approvals.PlatformAdmin", b =>
+                {
+                    b.Property<Guid>("DeveloperId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("DeveloperId");
+
+                    b.ToTable("PlatformAdmins", (string)null);
+                });
+
             modelBuilder.Entity("Gatehouse.Portal.Apps.App", b =>
                 {
                     b.Property<Guid>("Id")
@@ -392,6 +405,57 @@ namespace Gatehouse.Portal.Data.Migrations.Postgres
                     b.ToTable("OutboxMessages");
                 });
 
+            modelBuilder.Entity("Gatehouse.Portal.ManagementApi.PersonalAccessToken", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("DeveloperId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Hint")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<DateTimeOffset?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Scopes")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeveloperId");
+
+                    b.HasIndex("Hash")
+                        .IsUnique();
+
+                    b.ToTable("PersonalAccessTokens", (string)null);
+                });
+
             modelBuilder.Entity("Gatehouse.Portal.Organisations.Organisation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -604,6 +668,15 @@ namespace Gatehouse.Portal.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
+            modelBuilder.Entity("Gatehouse.Portal.Approvals.PlatformAdmin", b =>
+                {
+                    b.HasOne("Gatehouse.Portal.Accounts.Developer", null)
+                        .WithMany()
+                        .HasForeignKey("DeveloperId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Gatehouse.Portal.Apps.App", b =>
                 {
                     b.HasOne("Gatehouse.Portal.Organisations.Organisation", null)
@@ -627,6 +700,15 @@ namespace Gatehouse.Portal.Data.Migrations.Postgres
                     b.HasOne("Gatehouse.Portal.Apps.App", null)
                         .WithMany("Secrets")
                         .HasForeignKey("AppId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Gatehouse.Portal.ManagementApi.PersonalAccessToken", b =>
+                {
+                    b.HasOne("Gatehouse.Portal.Accounts.Developer", null)
+                        .WithMany()
+                        .HasForeignKey("DeveloperId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -94,6 +94,19 @@ namespace Gatehouse.Portal.Data.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Gatehouse.Portal.Approvals.PlatformAdmin", b =>
+                {
+                    b.Property<Guid>("DeveloperId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("DeveloperId");
+
+                    b.ToTable("PlatformAdmins", (string)null);
+                });
+
             modelBuilder.Entity("Gatehouse.Portal.Apps.App", b =>
                 {
                     b.Property<Guid>("Id")
@@ -384,6 +397,57 @@ namespace Gatehouse.Portal.Data.Migrations.Sqlite
                     b.ToTable("OutboxMessages");
                 });
 
+            modelBuilder.Entity("Gatehouse.Portal.ManagementApi.PersonalAccessToken", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DeveloperId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hint")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("LastUsedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Scopes")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeveloperId");
+
+                    b.HasIndex("Hash")
+                        .IsUnique();
+
+                    b.ToTable("PersonalAccessTokens", (string)null);
+                });
+
             modelBuilder.Entity("Gatehouse.Portal.Organisations.Organisation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -590,6 +654,15 @@ namespace Gatehouse.Portal.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
+            modelBuilder.Entity("Gatehouse.Portal.Approvals.PlatformAdmin", b =>
+                {
+                    b.HasOne("Gatehouse.Portal.Accounts.Developer", null)
+                        .WithMany()
+                        .HasForeignKey("DeveloperId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Gatehouse.Portal.Apps.App", b =>
                 {
                     b.HasOne("Gatehouse.Portal.Organisations.Organisation", null)
@@ -613,6 +686,15 @@ namespace Gatehouse.Portal.Data.Migrations.Sqlite
                     b.HasOne("Gatehouse.Portal.Apps.App", null)
                         .WithMany("Secrets")
                         .HasForeignKey("AppId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Gatehouse.Portal.ManagementApi.PersonalAccessToken", b =>
+                {
+                    b.HasOne("Gatehouse.Portal.Accounts.Developer", null)
+                        .WithMany()
+                        .HasForeignKey("DeveloperId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

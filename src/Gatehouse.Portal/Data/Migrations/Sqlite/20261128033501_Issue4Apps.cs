@@ -99,6 +99,50 @@ namespace Gatehouse.Portal.Data.Migrations.Sqlite
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "PersonalAccessTokens",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    DeveloperId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Hash = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Hint = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    Scopes = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    LastUsedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PersonalAccessTokens", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_PersonalAccessTokens_AspNetUsers_DeveloperId",
+                        column: x => x.DeveloperId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PlatformAdmins",
+                columns: table => new
+                {
+                    DeveloperId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PlatformAdmins", x => x.DeveloperId);
+                    table.ForeignKey(
+                        name: "FK_PlatformAdmins_AspNetUsers_DeveloperId",
+                        column: x => x.DeveloperId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_Apps_Status",
                 table: "Apps",
@@ -119,6 +163,17 @@ namespace Gatehouse.Portal.Data.Migrations.Sqlite
                 name: "IX_AppSecrets_AppId",
                 table: "AppSecrets",
                 column: "AppId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PersonalAccessTokens_DeveloperId",
+                table: "PersonalAccessTokens",
+                column: "DeveloperId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PersonalAccessTokens_Hash",
+                table: "PersonalAccessTokens",
+                column: "Hash",
+                unique: true);
         
             // Issue 4: the single secret columns become AppSecrets rows; nothing is lost.
             migrationBuilder.Sql(
@@ -150,6 +205,12 @@ namespace Gatehouse.Portal.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "AppSecrets");
+
+            migrationBuilder.DropTable(
+                name: "PersonalAccessTokens");
+
+            migrationBuilder.DropTable(
+                name: "PlatformAdmins");
 
             migrationBuilder.DropIndex(
                 name: "IX_Apps_Status",

@@ -99,6 +99,50 @@ namespace Gatehouse.Portal.Data.Migrations.Postgres
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "PersonalAccessTokens",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    DeveloperId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Hash = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Hint = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    Scopes = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LastUsedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PersonalAccessTokens", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_PersonalAccessTokens_AspNetUsers_DeveloperId",
+                        column: x => x.DeveloperId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PlatformAdmins",
+                columns: table => new
+                {
+                    DeveloperId = table.Column<Guid>(type: "uuid", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PlatformAdmins", x => x.DeveloperId);
+                    table.ForeignKey(
+                        name: "FK_PlatformAdmins_AspNetUsers_DeveloperId",
+                        column: x => x.DeveloperId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_Apps_Status",
                 table: "Apps",
@@ -119,6 +163,17 @@ namespace Gatehouse.Portal.Data.Migrations.Postgres
                 name: "IX_AppSecrets_AppId",
                 table: "AppSecrets",
                 column: "AppId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PersonalAccessTokens_DeveloperId",
+                table: "PersonalAccessTokens",
+                column: "DeveloperId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PersonalAccessTokens_Hash",
+                table: "PersonalAccessTokens",
+                column: "Hash",
+                unique: true);
         
             // Issue 4: the single secret columns become AppSecrets rows; nothing is lost.
             migrationBuilder.Sql(
@@ -150,6 +205,12 @@ namespace Gatehouse.Portal.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "AppSecrets");
+
+            migrationBuilder.DropTable(
+                name: "PersonalAccessTokens");
+
+            migrationBuilder.DropTable(
+                name: "PlatformAdmins");
 
             migrationBuilder.DropIndex(
                 name: "IX_Apps_Status",
