@@ -23,7 +23,8 @@ public sealed class AdminAuditModel(PlatformAdmins admins, Members members, Port
             return NotFound();
         }
 
-        Events = await db.AuditEvents.AsNoTracking().OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id).Take(PageSize).ToListAsync(cancellationToken);
+        // Ids are version 7 GUIDs, ordered by time (and SQLite cannot ORDER BY a DateTimeOffset).
+        Events = await db.AuditEvents.AsNoTracking().OrderByDescending(e => e.Id).Take(PageSize).ToListAsync(cancellationToken);
         return Page();
     }
 }

@@ -20,7 +20,8 @@ public static class ManagementApiEndpoints
 
     public static IEndpointRouteBuilder MapManagementApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapOpenApi(BasePath[..4] + "{documentName}/openapi.json").AllowAnonymous();
+        // The document is named "v1", so it is served at /api/v1/openapi.json.
+        endpoints.MapOpenApi("/api/{documentName}/openapi.json").AllowAnonymous();
 
         var api = endpoints.MapGroup(BasePath)
             .AddEndpointFilter<PersonalAccessTokenFilter>()

@@ -12,8 +12,12 @@ public sealed record ApiCaller(Member Member, PersonalAccessToken Token);
 
 public sealed class PersonalAccessTokens(PortalDbContext db, Members members, AuditLog audit, TimeProvider clock)
 {
-    public Task<List<PersonalAccessToken>> ListAsync(Guid developerId, CancellationToken cancellationToken) =>
-        db.Set<PersonalAccessToken>().AsNoTracking().Where(t => t.DeveloperId == developerId).OrderByDescending(t => t.CreatedAt).ToListAsync(cancellationToken);
+    // Sorted in memory: SQLite cannot ORDER BY a DateTimeOffset, and a developer has few tokens.
+    public async Task<List<PersonalAccessToken>> ListAsync(Guid developerId, CancellationToken cancellationToken) =>
+        [.. (await ListUnsortedAsync(developerId, cancellationToken)).OrderByDescending(t => t.CreatedAt)];
+
+    private Task<List<PersonalAccessToken>> ListUnsortedAsync(Guid developerId, CancellationToken cancellationToken) =>
+        db.Set<PersonalAccessToken>().AsNoTracking().Where(t => t.DeveloperId == developerId).ToListAsync(cancellationToken);
 
     public async Task<(string? Token, LifecycleErrors Errors)> CreateAsync(Member member, string? name, IReadOnlyCollection<string> scopes, int lifetimeDays, CancellationToken cancellationToken)
     {
