@@ -58,7 +58,7 @@ public abstract class CredentialsJourneyTests(DatabaseProvider provider)
         Assert.DoesNotContain(third, await page.ContentAsync(), StringComparison.Ordinal);
 
         // Guide steps 1–2 again for Production: the app waits for approval, its credentials fail.
-        await page.GetByRole(AriaRole.Link, new() { Name = "My Apps" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "My Apps", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Create App" }).ClickAsync();
         await page.GetByLabel("App name").FillAsync("MyApp-Prod");
         await page.GetByLabel("Contact email").FillAsync("jane@example.com.au");
@@ -70,14 +70,14 @@ public abstract class CredentialsJourneyTests(DatabaseProvider provider)
         await page.Locator("#continue-to-app").ClickAsync();
         await Assertions.Expect(page.Locator("#app-status")).ToHaveTextAsync("Pending approval");
         var productionToken = product.ProductionUrl + "/connect/token";
-        Assert.Equal("invalid_client", (await ClientCredentialsAsync(http, productionToken, productionClientId, productionSecret)).Error);
+        Assert.Equal("invalid_client", ErrorOf(await ClientCredentialsAsync(http, productionToken, productionClientId, productionSecret)));
 
         await page.GetByLabel("We tested the integration end to end in PIE").CheckAsync();
         await page.GetByLabel("The client secret is kept in a secret store, never in source code or logs").CheckAsync();
         await page.GetByLabel("We publish a privacy policy covering Class data").CheckAsync();
         await page.GetByLabel("What the app does with Class data").FillAsync("Fund reporting for our practice.");
         await page.Locator("#request-production").ClickAsync();
-        Assert.Equal("invalid_client", (await ClientCredentialsAsync(http, productionToken, productionClientId, productionSecret)).Error);
+        Assert.Equal("invalid_client", ErrorOf(await ClientCredentialsAsync(http, productionToken, productionClientId, productionSecret)));
 
         // A platform admin approves it in the console.
         var admin = await (await browser.NewContextAsync()).NewPageAsync();
@@ -90,7 +90,7 @@ public abstract class CredentialsJourneyTests(DatabaseProvider provider)
         // organisation, so the grant itself is refused, but no longer as invalid_client.)
         var approved = await ClientCredentialsAsync(http, productionToken, productionClientId, productionSecret);
         Assert.True(approved.IsError);
-        Assert.NotEqual("invalid_client", approved.Error);
+        Assert.NotEqual("invalid_client", ErrorOf(approved));
         Assert.NotEqual(HttpStatusCode.Unauthorized, approved.HttpStatusCode);
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator("#app-status-fact")).ToHaveTextAsync("Active");
@@ -113,8 +113,12 @@ public abstract class CredentialsJourneyTests(DatabaseProvider provider)
         var token = await PasswordAsync(http, tokenEndpoint, journey, secret);
         // RFC 6749 §5.2: 401 invalid_client for a client that authenticated with HTTP Basic.
         Assert.Equal(HttpStatusCode.Unauthorized, token.HttpStatusCode);
-        Assert.Equal("invalid_client", token.Error);
+        Assert.Equal("invalid_client", ErrorOf(token));
     }
+
+    // Duende reports a 401 as an HTTP error; the RFC 6749 error code is in the JSON body.
+    private static string? ErrorOf(TokenResponse token) =>
+        token.Json is { } json && json.TryGetProperty("error", out var error) ? error.GetString() : token.Error;
 
     private static Task<TokenResponse> PasswordAsync(HttpClient http, string tokenEndpoint, JourneyResult journey, string secret) =>
         http.RequestPasswordTokenAsync(new PasswordTokenRequest

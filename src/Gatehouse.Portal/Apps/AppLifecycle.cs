@@ -144,9 +144,15 @@ public sealed class AppLifecycle(PortalDbContext db, PortalEnvironments environm
             return (null, LifecycleErrors.One("secret", $"An app has at most {AppSecret.MaxActive} active secrets: revoke one first."));
         }
 
-        if (previousExpiresAt < now || previousExpiresAt > now + MaxOverlap)
+        if (previousExpiresAt > now + MaxOverlap)
         {
             return (null, LifecycleErrors.One("previousExpiresAt", $"Pick an expiry for the current secret between now and {MaxOverlap.Days} days from now."));
+        }
+
+        // A time already past (including "now" read a moment ago) means: stop at once.
+        if (previousExpiresAt < now)
+        {
+            previousExpiresAt = now;
         }
 
         foreach (var secret in active.Where(s => s.ExpiresAt is not { } e || e > previousExpiresAt))
