@@ -25,7 +25,8 @@ internal sealed class PlatformAdminConfiguration : IEntityTypeConfiguration<Plat
 /// <summary>
 /// Bound from <c>Portal</c>: <c>Portal:PlatformAdmins</c> lists emails of developers made platform
 /// admins once they have signed up and verified; <c>Portal:DemoData:AdminEmail</c> and
-/// <c>Portal:DemoData:AdminPassword</c> seed a demo platform admin when demo data is on.
+/// <c>Portal:DemoData:AdminPassword</c> seed a demo platform admin when demo data is on and the
+/// password is set.
 /// </summary>
 public sealed class PlatformAdminOptions
 {
@@ -35,14 +36,14 @@ public sealed class PlatformAdminOptions
 
     public string DemoEmail { get; set; } = "admin@class.com.au";
 
-    // Only used when demo data is on, which only the Development settings turn on.
-    public string DemoPassword { get; set; } = "class-admin-demo-2025";
+    /// <summary>No default: a platform admin with a password written in the source would be a standing risk, so the demo admin exists only when this is configured.</summary>
+    public string? DemoPassword { get; set; }
 
     public static PlatformAdminOptions From(IConfiguration configuration) => new()
     {
         Emails = configuration.GetSection("Portal:PlatformAdmins").Get<List<string>>() ?? [],
         DemoEnabled = configuration.GetValue<bool>("Portal:DemoData:Enabled"),
         DemoEmail = configuration["Portal:DemoData:AdminEmail"] is { Length: > 0 } email ? email : "admin@class.com.au",
-        DemoPassword = configuration["Portal:DemoData:AdminPassword"] is { Length: > 0 } password ? password : "class-admin-demo-2025",
+        DemoPassword = configuration["Portal:DemoData:AdminPassword"] is { Length: > 0 } password ? password : null,
     };
 }

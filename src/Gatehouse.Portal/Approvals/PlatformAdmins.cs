@@ -36,13 +36,13 @@ public sealed class PlatformAdmins(PortalDbContext db, UserManager<Developer> us
     /// <summary>Idempotent: the demo admin (when demo data is on) and every configured, verified developer.</summary>
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
-        if (options.DemoEnabled)
+        if (options is { DemoEnabled: true, DemoPassword: { Length: > 0 } demoPassword })
         {
             var admin = await users.FindByEmailAsync(options.DemoEmail);
             if (admin is null)
             {
                 admin = new Developer { UserName = options.DemoEmail, Email = options.DemoEmail, EmailConfirmed = true, CreatedAt = clock.GetUtcNow() };
-                var result = await users.CreateAsync(admin, options.DemoPassword);
+                var result = await users.CreateAsync(admin, demoPassword);
                 if (!result.Succeeded)
                 {
                     throw new InvalidOperationException("Creating the demo platform admin failed: " + string.Join(" ", result.Errors.Select(e => e.Description)));
