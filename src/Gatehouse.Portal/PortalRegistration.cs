@@ -2,10 +2,13 @@ using Gatehouse.Hosting.Contracts;
 using Gatehouse.Hosting.Database;
 using Gatehouse.Hosting.Web;
 using Gatehouse.Portal.Accounts;
+using Gatehouse.Portal.Apps;
+using Gatehouse.Portal.Approvals;
 using Gatehouse.Portal.Audit;
 using Gatehouse.Portal.Data;
 using Gatehouse.Portal.Docs;
 using Gatehouse.Portal.Mail;
+using Gatehouse.Portal.ManagementApi;
 using Gatehouse.Portal.Organisations;
 using Gatehouse.Portal.Provisioning;
 using Microsoft.AspNetCore.Hosting;
@@ -68,6 +71,9 @@ public static class PortalRegistration
         services.AddScoped<Provisioner>();
         services.AddScoped<AuditLog>();
         services.AddDocs(configuration);
+        services.AddAppLifecycle();
+        services.AddApprovals(configuration);
+        services.AddManagementApi();
         services.AddHttpContextAccessor();
 
         // After PortalStartup: the worker's first pass needs the migrated database.
@@ -90,6 +96,7 @@ public static class PortalRegistration
         app.UseRateLimiter();
         app.MapHealthEndpoints();
         app.MapRazorPages();
+        app.MapManagementApi();
         return app;
     }
 

@@ -26,6 +26,8 @@ public sealed class FakeEnvironment : IAsyncDisposable
 
     public ConcurrentDictionary<Guid, SandboxRequest> Sandboxes { get; } = new();
 
+    public ConcurrentDictionary<Guid, bool> Deleted { get; } = new();
+
     public static string BusinessCodeFor(Guid organisationId) => "SBX" + organisationId.ToString("N")[^6..].ToUpperInvariant();
 
     public async Task StartAsync()
@@ -39,6 +41,12 @@ public sealed class FakeEnvironment : IAsyncDisposable
         {
             Clients[clientId] = descriptor;
             return TypedResults.Ok(new ClientProvisioned(clientId, descriptor.Scopes));
+        });
+        admin.MapDelete("/clients/{clientId:guid}", (Guid clientId) =>
+        {
+            Clients.TryRemove(clientId, out _);
+            Deleted[clientId] = true;
+            return TypedResults.NoContent();
         });
         admin.MapPut("/sandboxes/{organisationId:guid}", (Guid organisationId, SandboxRequest request) =>
         {

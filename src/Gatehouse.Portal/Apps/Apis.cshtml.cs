@@ -1,7 +1,5 @@
-using Gatehouse.Portal.Audit;
 using Gatehouse.Portal.Data;
 using Gatehouse.Portal.Organisations;
-using Gatehouse.Portal.Provisioning;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -10,7 +8,7 @@ namespace Gatehouse.Portal.Apps;
 
 public sealed record ProductChoice(string Code, string Name, IReadOnlyList<string> Scopes, bool Selected);
 
-public sealed class SelectedApiModel(PortalDbContext db, Members members, Provisioner provisioner, AuditLog audit) : PageModel
+public sealed class SelectedApiModel(PortalDbContext db, Members members, AppLifecycle lifecycle) : PageModel
 {
     [BindProperty]
     public List<string> Selected { get; set; } = [];
@@ -30,7 +28,7 @@ public sealed class SelectedApiModel(PortalDbContext db, Members members, Provis
             return Challenge();
         }
 
-        if (await db.Apps.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id && a.OrganisationId == member.OrganisationId, cancellationToken) is not { } app)
+        if (await db.Apps.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id && a.OrganisationId == member.OrganisationId && a.DeletedAt == null, cancellationToken) is not { } app)
         {
             return NotFound();
         }
@@ -46,7 +44,7 @@ public sealed class SelectedApiModel(PortalDbContext db, Members members, Provis
             return Challenge();
         }
 
-        if (await db.Apps.SingleOrDefaultAsync(a => a.Id == id && a.OrganisationId == member.OrganisationId, cancellationToken) is not { } app)
+        if (await lifecycle.FindAsync(member, id, cancellationToken) is not { } app)
         {
             return NotFound();
         }
@@ -56,27 +54,15 @@ public sealed class SelectedApiModel(PortalDbContext db, Members members, Provis
             return Forbid();
         }
 
-        var known = await db.ApiProducts.AsNoTracking().Select(p => p.Code).ToListAsync(cancellationToken);
-        app.ProductCodes = [.. known.Where(Selected.Contains).Order(StringComparer.Ordinal)];
-        app.Revision++;
-        app.SyncState = SyncState.Pending;
-        app.LastSyncError = null;
-        audit.Add("app.apis.update", AuditOutcome.Success, member.OrganisationId, $"app:{app.Id}", app.EnvironmentKey,
-            "products: " + string.Join(", ", app.ProductCodes));
-        try
+        var errors = await lifecycle.SetProductsAsync(member, app, Selected, cancellationToken);
+        if (errors.Count > 0)
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // Revision is a concurrency token: someone saved this app at the same moment.
-            ModelState.AddModelError("", "The app was changed at the same time by someone else. Check the selection and save again.");
+            ModelState.AddLifecycleErrors(errors);
             var current = await db.Apps.AsNoTracking().SingleAsync(a => a.Id == id, cancellationToken);
             await ShowAsync(current, member, current.ProductCodes, cancellationToken);
             return Page();
         }
 
-        await provisioner.SyncAppAsync(app.Id, cancellationToken);
         return Redirect($"/apps/{app.Id}");
     }
 

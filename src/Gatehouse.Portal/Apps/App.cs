@@ -28,14 +28,30 @@ public sealed class App
 
     public Guid ClientId { get; set; }
 
-    public Guid SecretId { get; set; }
+    /// <summary>An https URL of the logo the consent screen shows; optional.</summary>
+    public string? LogoUrl { get; set; }
 
-    /// <summary><see cref="Gatehouse.Hosting.Contracts.ClientSecrets.Hash"/> of the secret.</summary>
-    public required string SecretHash { get; set; }
+    /// <summary>A PIE app is Active at once; a Production app waits for a platform admin.</summary>
+    public AppStatus Status { get; set; }
 
-    public required string SecretHint { get; set; }
+    /// <summary>When the developer submitted the Production checklist; null when not (or no longer) requested.</summary>
+    public DateTimeOffset? ProductionRequestedAt { get; set; }
 
-    public DateTimeOffset SecretCreatedAt { get; set; }
+    /// <summary>The developer's answers to the Production checklist, as submitted.</summary>
+    public string? ProductionChecklist { get; set; }
+
+    /// <summary>Why a platform admin rejected the last request or suspended the app; shown to the developer.</summary>
+    public string? ReviewNote { get; set; }
+
+    /// <summary>
+    /// Set when the developer deletes the app: the row stays (a tombstone) until the environment has
+    /// deleted the client, so a delete while the environment is down is not lost.
+    /// </summary>
+    public DateTimeOffset? DeletedAt { get; set; }
+
+    public List<AppSecret> Secrets { get; set; } = [];
+
+    public List<AppRedirectUri> RedirectUris { get; set; } = [];
 
     /// <summary>Codes of the selected API products.</summary>
     public List<string> ProductCodes { get; set; } = [];
@@ -55,6 +71,13 @@ public sealed class App
     public string? LastSyncError { get; set; }
 
     public DateTimeOffset? LastSyncedAt { get; set; }
+}
+
+public enum AppStatus
+{
+    Active,
+    PendingApproval,
+    Suspended,
 }
 
 public enum SyncState
@@ -77,8 +100,13 @@ internal sealed class AppConfiguration : IEntityTypeConfiguration<App>
         builder.Property(a => a.ContactEmail).HasMaxLength(320);
         builder.Property(a => a.EnvironmentKey).HasMaxLength(50);
         builder.Property(a => a.AppType).HasMaxLength(20);
-        builder.Property(a => a.SecretHash).HasMaxLength(100);
-        builder.Property(a => a.SecretHint).HasMaxLength(10);
+        builder.Property(a => a.LogoUrl).HasMaxLength(2000);
+        builder.Property(a => a.Status).HasConversion<string>().HasMaxLength(20);
+        builder.Property(a => a.ProductionChecklist).HasMaxLength(2000);
+        builder.Property(a => a.ReviewNote).HasMaxLength(1000);
+        builder.HasIndex(a => a.Status);
+        builder.HasMany(a => a.Secrets).WithOne().HasForeignKey(s => s.AppId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(a => a.RedirectUris).WithOne().HasForeignKey(r => r.AppId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(a => a.SyncState).HasConversion<string>().HasMaxLength(20);
         builder.Property(a => a.LastSyncError).HasMaxLength(1000);
         builder.Property(a => a.Revision).IsConcurrencyToken();

@@ -17,4 +17,15 @@ public static class AppViews
         : $"Pending sync: {error ?? $"waiting to be pushed to {environmentName}."}";
 
     public static string Hint(string secretHint) => "••••" + secretHint;
+
+    public static string StatusName(AppStatus status) => status switch
+    {
+        AppStatus.Active => "Active",
+        AppStatus.PendingApproval => "Pending approval",
+        AppStatus.Suspended => "Suspended",
+        _ => status.ToString(),
+    };
+
+    public static string Date(DateTimeOffset? value) =>
+        value is { } v ? v.UtcDateTime.ToString("d MMM yyyy HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture) : "—";
 }

@@ -1,7 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using Gatehouse.Hosting.Contracts;
-using Gatehouse.Portal.Audit;
-using Gatehouse.Portal.Data;
 using Gatehouse.Portal.Organisations;
 using Gatehouse.Portal.Provisioning;
 using Microsoft.AspNetCore.Mvc;
@@ -13,7 +11,7 @@ public sealed record EnvironmentChoice(string Key, string Name, string Explanati
 
 public sealed record CreatedApp(Guid Id, string Name, Guid ClientId, string Secret, string EnvironmentName);
 
-public sealed class CreateAppModel(PortalDbContext db, Members members, PortalEnvironments environments, Provisioner provisioner, TimeProvider clock, AuditLog audit) : PageModel
+public sealed class CreateAppModel(Members members, PortalEnvironments environments, AppLifecycle lifecycle) : PageModel
 {
     [BindProperty]
     public CreateAppInput Input { get; set; } = new();
@@ -55,49 +53,21 @@ public sealed class CreateAppModel(PortalDbContext db, Members members, PortalEn
             return Forbid();
         }
 
-        if (!string.IsNullOrEmpty(Input.Environment) && environments.Find(Input.Environment) is null)
-        {
-            ModelState.AddModelError("Input.Environment", "Choose PIE or Production.");
-        }
-
-        if (!string.IsNullOrEmpty(Input.AppType) && Input.AppType is not (AppTypes.Client or AppTypes.Partner))
-        {
-            ModelState.AddModelError("Input.AppType", "Choose Client or Partner.");
-        }
-
         if (!ModelState.IsValid)
         {
+            ModelState.AddLifecycleErrors(lifecycle.ValidateChoices(Input.Environment, Input.AppType), "Input");
             return Page();
         }
 
-        var secret = ClientSecrets.Generate();
-        var now = clock.GetUtcNow();
-        var app = new App
+        var (created, errors) = await lifecycle.CreateAsync(member, new AppFields(Input.Name, Input.Description, Input.ContactEmail, Input.LogoUrl), Input.Environment, Input.AppType, cancellationToken);
+        if (created is null)
         {
-            Id = Guid.CreateVersion7(),
-            OrganisationId = member.OrganisationId,
-            Name = Input.Name.Trim(),
-            Description = string.IsNullOrWhiteSpace(Input.Description) ? null : Input.Description.Trim(),
-            ContactEmail = Input.ContactEmail.Trim(),
-            EnvironmentKey = Input.Environment,
-            AppType = Input.AppType,
-            ClientId = Guid.NewGuid(),
-            SecretId = Guid.NewGuid(),
-            SecretHash = ClientSecrets.Hash(secret),
-            SecretHint = ClientSecrets.Hint(secret),
-            SecretCreatedAt = now,
-            CreatedAt = now,
-            CreatedBy = member.DeveloperId,
-            SyncState = SyncState.Pending,
-        };
-        db.Apps.Add(app);
-        audit.Add("app.create", AuditOutcome.Success, member.OrganisationId, $"app:{app.Id}", app.EnvironmentKey,
-            $"client_id {app.ClientId}, type {app.AppType}, secret hint {app.SecretHint}");
-        await db.SaveChangesAsync(cancellationToken);
+            ModelState.AddLifecycleErrors(errors, "Input");
+            return Page();
+        }
 
-        // Best effort now; the provisioning worker retries if the environment is unreachable.
-        await provisioner.SyncAppAsync(app.Id, cancellationToken);
-
+        var app = created.App;
+        var secret = created.Secret;
         // ASVS 14.2.6 / 14.3.2: this response holds the secret; nothing may keep a copy.
         Response.Headers.CacheControl = "no-store";
         Response.Headers.Pragma = "no-cache";
@@ -122,6 +92,10 @@ public sealed class CreateAppInput
     [EmailAddress(ErrorMessage = "Enter a valid email address.")]
     [StringLength(254, ErrorMessage = "Use at most {1} characters.")]
     public string ContactEmail { get; set; } = "";
+
+    [Display(Name = "Logo URL (optional, shown on the consent screen)")]
+    [StringLength(2000, ErrorMessage = "Use at most {1} characters.")]
+    public string? LogoUrl { get; set; }
 
     [Display(Name = "Environment")]
     [Required(ErrorMessage = "Choose an environment.")]

@@ -24,9 +24,9 @@ public sealed class AppsModel(PortalDbContext db, Members members, PortalEnviron
 
         Member = member;
         var apps = await db.Apps.AsNoTracking()
-            .Where(a => a.OrganisationId == member.OrganisationId)
+            .Where(a => a.OrganisationId == member.OrganisationId && a.DeletedAt == null)
             .OrderBy(a => a.Name)
-            .Select(a => new { a.Id, a.Name, a.EnvironmentKey, a.AppType, a.ClientId, a.SyncState, a.LastSyncError })
+            .Select(a => new { a.Id, a.Name, a.EnvironmentKey, a.AppType, a.ClientId, a.SyncState, a.LastSyncError, a.Status })
             .ToListAsync(cancellationToken);
         Apps = [.. apps.Select(a => new AppRow(
             a.Id,
@@ -34,7 +34,7 @@ public sealed class AppsModel(PortalDbContext db, Members members, PortalEnviron
             environments.DisplayName(a.EnvironmentKey),
             AppViews.TypeName(a.AppType),
             a.ClientId,
-            AppViews.SyncStatus(a.SyncState, a.LastSyncError, environments.DisplayName(a.EnvironmentKey))))];
+            (a.Status == AppStatus.Active ? "" : AppViews.StatusName(a.Status) + ". ") + AppViews.SyncStatus(a.SyncState, a.LastSyncError, environments.DisplayName(a.EnvironmentKey))))];
         return Page();
     }
 }

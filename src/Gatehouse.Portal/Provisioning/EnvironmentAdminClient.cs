@@ -13,6 +13,20 @@ public sealed class EnvironmentAdminClient(HttpClient http)
     public Task<SandboxProvisioned> PutSandboxAsync(EnvironmentEndpoint environment, Guid organisationId, SandboxRequest request, CancellationToken cancellationToken) =>
         PutAsync<SandboxRequest, SandboxProvisioned>(environment, EnvironmentAdminApi.Sandbox(organisationId), request, cancellationToken);
 
+    /// <summary>Deletes the client (the environment revokes its tokens first); a client already gone is fine.</summary>
+    public async Task<ClientProvisioned> DeleteClientAsync(EnvironmentEndpoint environment, Guid clientId, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, new Uri(environment.Url.TrimEnd('/') + EnvironmentAdminApi.Client(clientId), UriKind.Absolute));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", environment.AdminApiKey);
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode && response.StatusCode != System.Net.HttpStatusCode.NotFound)
+        {
+            throw new EnvironmentAdminException($"{environment.DisplayName} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
+        }
+
+        return new ClientProvisioned(clientId, []);
+    }
+
     private async Task<TResponse> PutAsync<TRequest, TResponse>(EnvironmentEndpoint environment, string path, TRequest body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(environment.Url.TrimEnd('/') + path, UriKind.Absolute))

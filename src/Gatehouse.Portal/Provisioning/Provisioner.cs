@@ -87,7 +87,8 @@ public sealed class Provisioner(
     /// <summary>Pushes one app as an OAuth client to its environment and records the outcome.</summary>
     public async Task SyncAppAsync(Guid appId, CancellationToken cancellationToken)
     {
-        var app = await db.Apps.AsNoTracking().SingleOrDefaultAsync(a => a.Id == appId, cancellationToken);
+        var app = await db.Apps.AsNoTracking().Include(a => a.Secrets).Include(a => a.RedirectUris)
+            .SingleOrDefaultAsync(a => a.Id == appId, cancellationToken);
         if (app is null)
         {
             return;
@@ -97,6 +98,22 @@ public sealed class Provisioner(
         if (environment is null)
         {
             await RecordAsync(app, SyncState.Failed, $"environment '{app.EnvironmentKey}' is not configured.", cancellationToken);
+            return;
+        }
+
+        if (app.DeletedAt is not null)
+        {
+            // The tombstone goes only once the environment confirms the client (and its tokens) are gone.
+            var (deleted, deleteError) = await CallAsync(environment, app.LastSyncError, () => admin.DeleteClientAsync(environment, app.ClientId, cancellationToken), cancellationToken);
+            if (deleted is null)
+            {
+                await RecordAsync(app, SyncState.Failed, deleteError, cancellationToken);
+            }
+            else
+            {
+                await db.Apps.Where(a => a.Id == app.Id && a.Revision == app.Revision).ExecuteDeleteAsync(cancellationToken);
+            }
+
             return;
         }
 
@@ -121,13 +138,32 @@ public sealed class Provisioner(
             organisation.Id,
             organisation.Name,
             businessCode,
-            [new ClientSecretHash(app.SecretId, app.SecretHash, ExpiresAt: null)],
+            DesiredSecrets(app),
             CatalogueSeed.ScopesFor(products),
-            RedirectUris: [],
-            Enabled: true);
+            // Exactly the strings the developer typed; Production ones only once approved.
+            RedirectUris: [.. app.RedirectUris.Where(u => u.Status == RedirectUriStatus.Approved).OrderBy(u => u.CreatedAt).Select(u => u.Uri)],
+            // Not approved (or suspended): the client exists but every credential gets invalid_client.
+            Enabled: app.Status == AppStatus.Active);
 
         var (result, error) = await CallAsync(environment, app.LastSyncError, () => admin.PutClientAsync(environment, app.ClientId, descriptor, cancellationToken), cancellationToken);
         await RecordAsync(app, result is null ? SyncState.Failed : SyncState.Synced, error, cancellationToken);
+    }
+
+    /// <summary>
+    /// The non-revoked secrets with their expiry (the environment enforces it with its own clock).
+    /// With none left (all revoked) a disabled placeholder would be needed, so the newest revoked one is
+    /// sent already expired: the contract requires a hash, and it can never authenticate.
+    /// </summary>
+    private static List<ClientSecretHash> DesiredSecrets(App app)
+    {
+        var live = app.Secrets.Where(s => s.RevokedAt is null).OrderBy(s => s.CreatedAt)
+            .Select(s => new ClientSecretHash(s.Id, s.Hash, s.ExpiresAt)).ToList();
+        if (live.Count == 0 && app.Secrets.OrderByDescending(s => s.CreatedAt).FirstOrDefault() is { } newest)
+        {
+            live.Add(new ClientSecretHash(newest.Id, newest.Hash, newest.RevokedAt ?? DateTimeOffset.UnixEpoch));
+        }
+
+        return live;
     }
 
     private async Task RecordAsync(App app, SyncState state, string? error, CancellationToken cancellationToken)
