@@ -5,12 +5,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Gatehouse.Portal.Tests.Security;
 
-/// <summary>A portal page route that takes an id, and one of its handlers ("" = GET).</summary>
-public sealed record IdRoute(string Template, string Handler)
-{
-    public override string ToString() => Handler.Length == 0 ? $"GET {Template}" : $"POST {Template} ?handler={Handler}";
-}
-
 /// <summary>
 /// Every page of the portal whose route takes an id, read from the compiled pages (the same route
 /// templates the endpoint table is built from; <see cref="IdorTests.RouteTable_EveryIdRoute_IsCoveredByTheRegistry"/>
@@ -42,12 +36,13 @@ public static class IdRoutes
             .Select(p => (p.Template!, p.Type))
             .OrderBy(p => p.Item1, StringComparer.Ordinal)];
 
-    /// <summary>GET plus every POST handler of each id page (from its PageModel's OnPost* methods).</summary>
+    /// <summary>GET ("") plus every POST handler ("-" for the default one) of each id page, from its PageModel's OnPost* methods.</summary>
     public static IEnumerable<object[]> Cases()
     {
         foreach (var (template, pageType) in Pages())
         {
-            yield return [new IdRoute(template, "")];
+            // Plain strings, so xunit shows (and runs) one test case per route and handler.
+            yield return [template, ""];
             var model = pageType.GetProperty("Model")?.PropertyType;
             var handlers = model?.GetMethods(BindingFlags.Public | BindingFlags.Instance)
                 .Where(m => m.Name.StartsWith("OnPost", StringComparison.Ordinal))
@@ -57,7 +52,7 @@ public static class IdRoutes
             foreach (var handler in handlers)
             {
                 // "" is the default POST handler (OnPostAsync).
-                yield return [new IdRoute(template, handler.Length == 0 ? "-" : handler)];
+                yield return [template, handler.Length == 0 ? "-" : handler];
             }
         }
     }
