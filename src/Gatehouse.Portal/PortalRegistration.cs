@@ -107,6 +107,10 @@ public static class PortalRegistration
         if (demo.Enabled)
         {
             notes.Add($"Demo sign-in: {demo.Email} / {demo.Password}");
+            if (configuration["Portal:DemoData:AdminPassword"] is { Length: > 0 } adminPassword)
+            {
+                notes.Add($"Demo platform admin: {configuration["Portal:DemoData:AdminEmail"] ?? "admin@class.com.au"} / {adminPassword}");
+            }
         }
 
         if (configuration.GetValue<bool?>($"{MailOptions.SectionName}:{nameof(MailOptions.DevOutbox)}") ?? environment.IsDevelopment())

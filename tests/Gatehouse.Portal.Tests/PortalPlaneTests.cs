@@ -24,7 +24,7 @@ public sealed class PortalPlaneTests
         Assert.Equal("text/css", css.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.OK, js.StatusCode);
         Assert.Equal("Class API Developer Portal", home.QuerySelector(".brand")?.TextContent);
-        Assert.Equal(["My Apps", "API Catalogue", "Sandbox"], home.QuerySelectorAll("header nav a").Select(a => a.TextContent));
+        Assert.Equal(["My Apps", "API Catalogue", "Sandbox", "Docs"], home.QuerySelectorAll("header nav a").Select(a => a.TextContent));
         // The CSP forbids inline script and style: the layout must not need any.
         Assert.Empty(home.QuerySelectorAll("script:not([src]), style, [style]"));
     }
