@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Net;
 using Gatehouse.Hosting.Database;
 using Gatehouse.Portal.Apps;
@@ -108,7 +107,7 @@ public abstract class PortalTests
         var app = await PortalUnderTest.CreateAppAsync(browser);
         var sandboxPassword = portal.Pie.Sandboxes.Values.Single().ApiUserPassword;
 
-        var dump = await portal.QueryAsync(DumpAsync);
+        var dump = await portal.QueryAsync(Apps.DatabaseDump.AllRowsAsync);
 
         Assert.Contains(app.ClientId, dump, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(app.Secret, dump, StringComparison.OrdinalIgnoreCase);
@@ -298,51 +297,6 @@ public abstract class PortalTests
         Assert.Equal(HttpStatusCode.Redirect, create.StatusCode);
         Assert.Contains("/account/access-denied", create.Headers.Location!.ToString(), StringComparison.Ordinal);
         Assert.Equal(1, await portal.QueryAsync(db => db.Organisations.CountAsync()));
-    }
-
-    private static async Task<string> DumpAsync(Data.PortalDbContext db)
-    {
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync();
-        try
-        {
-            var tables = new List<string>();
-            await using (var list = connection.CreateCommand())
-            {
-                list.CommandText = db.Database.IsSqlite()
-                    ? "SELECT name FROM sqlite_master WHERE type = 'table'"
-                    : "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'";
-                await using var reader = await list.ExecuteReaderAsync();
-                while (await reader.ReadAsync())
-                {
-                    tables.Add(reader.GetString(0));
-                }
-            }
-
-            var dump = new System.Text.StringBuilder();
-            foreach (var table in tables)
-            {
-                await using var select = connection.CreateCommand();
-                select.CommandText = $"SELECT * FROM \"{table}\"";
-                await using DbDataReader reader = await select.ExecuteReaderAsync();
-                while (await reader.ReadAsync())
-                {
-                    for (var i = 0; i < reader.FieldCount; i++)
-                    {
-                        var value = reader.IsDBNull(i) ? null : reader.GetValue(i);
-                        dump.Append(value is string[] array ? string.Join(",", array) : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)).Append('|');
-                    }
-
-                    dump.AppendLine();
-                }
-            }
-
-            return dump.ToString();
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
     }
 }
 
