@@ -1,3 +1,5 @@
+using System.Buffers.Text;
+using System.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using Gatehouse.Portal.Accounts;
@@ -7,6 +9,9 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gatehouse.Portal.Organisations;
+
+/// <summary>Sign-ins of an organisation's sandbox business.</summary>
+public sealed record SandboxUsers(string ApiUserName, string ApiUserPassword, string AccessControllerUserName, string AccessControllerPassword);
 
 /// <summary>Joined is false while a join request waits for an Owner or Admin.</summary>
 public sealed record JoinOutcome(Organisation Organisation, bool Joined);
@@ -91,6 +96,24 @@ public sealed class OrganisationMembership(PortalDbContext db, IDataProtectionPr
 
     public string UnprotectSandboxPassword(Organisation organisation) =>
         sandboxPasswords.Unprotect(organisation.SandboxApiUserPasswordProtected);
+
+    /// <summary>
+    /// The sandbox's two Class users: the API user (password grant, Client apps) and the Access
+    /// Controller (signs in and consents for Partner apps). The Access Controller's password is
+    /// derived from the API user's (HMAC-SHA256, 24 base64url characters, ~144 bits): both are
+    /// synthetic sandbox users shown together on the Sandbox page, so deriving it loses nothing and
+    /// spares a second stored secret and a backfill for existing organisations.
+    /// </summary>
+    public SandboxUsers SandboxUsersOf(Organisation organisation)
+    {
+        var apiPassword = UnprotectSandboxPassword(organisation);
+        var controllerPassword = Base64Url.EncodeToString(
+            HMACSHA256.HashData(Encoding.UTF8.GetBytes(apiPassword), "gatehouse-sandbox-access-controller"u8))[..24];
+        var controllerName = organisation.SandboxApiUserName.StartsWith("api-", StringComparison.Ordinal)
+            ? "controller-" + organisation.SandboxApiUserName["api-".Length..]
+            : "controller-" + organisation.SandboxApiUserName;
+        return new SandboxUsers(organisation.SandboxApiUserName, apiPassword, controllerName, controllerPassword);
+    }
 
     private Organisation Create(string domain)
     {

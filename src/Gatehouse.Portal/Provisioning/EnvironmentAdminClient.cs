@@ -13,6 +13,21 @@ public sealed class EnvironmentAdminClient(HttpClient http)
     public Task<SandboxProvisioned> PutSandboxAsync(EnvironmentEndpoint environment, Guid organisationId, SandboxRequest request, CancellationToken cancellationToken) =>
         PutAsync<SandboxRequest, SandboxProvisioned>(environment, EnvironmentAdminApi.Sandbox(organisationId), request, cancellationToken);
 
+    /// <summary>Restores the sandbox business's generated data (its users, apps and consents stay).</summary>
+    public async Task<SandboxReset> ResetSandboxAsync(EnvironmentEndpoint environment, Guid organisationId, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(environment.Url.TrimEnd('/') + EnvironmentAdminApi.SandboxReset(organisationId), UriKind.Absolute));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", environment.AdminApiKey);
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new EnvironmentAdminException($"{environment.DisplayName} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
+        }
+
+        return (await response.Content.ReadFromJsonAsync<SandboxReset>(cancellationToken))
+            ?? throw new EnvironmentAdminException($"{environment.DisplayName} sent an empty answer.");
+    }
+
     /// <summary>Deletes the client (the environment revokes its tokens first); a client already gone is fine.</summary>
     public async Task<ClientProvisioned> DeleteClientAsync(EnvironmentEndpoint environment, Guid clientId, CancellationToken cancellationToken)
     {

@@ -62,7 +62,8 @@ public sealed class Provisioner(
             return organisation?.SandboxBusinessCode;
         }
 
-        var request = new SandboxRequest(organisation.Name, organisation.SandboxApiUserName, membership.UnprotectSandboxPassword(organisation));
+        var users = membership.SandboxUsersOf(organisation);
+        var request = new SandboxRequest(organisation.Name, users.ApiUserName, users.ApiUserPassword, users.AccessControllerUserName, users.AccessControllerPassword);
         var (result, error) = await CallAsync(sandbox.Value, organisation.SandboxLastError, () => admin.PutSandboxAsync(sandbox.Value, organisation.Id, request, cancellationToken), cancellationToken);
         var now = clock.GetUtcNow();
         if (result is null)
@@ -164,6 +165,46 @@ public sealed class Provisioner(
         }
 
         return live;
+    }
+
+    /// <summary>
+    /// Restores the organisation's sandbox data as generated: pushes the sandbox (so both of its
+    /// Class users exist with their current passwords; idempotent), then asks for the reset.
+    /// </summary>
+    public async Task<(SandboxReset? Result, string? Error)> ResetSandboxAsync(Guid organisationId, CancellationToken cancellationToken)
+    {
+        if (environments.Sandbox is not { } sandbox)
+        {
+            return (null, "No sandbox environment is configured.");
+        }
+
+        var organisation = await db.Organisations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == organisationId, cancellationToken);
+        if (organisation?.SandboxBusinessCode is null)
+        {
+            return (null, "The sandbox is still being prepared.");
+        }
+
+        var users = membership.SandboxUsersOf(organisation);
+        var name = string.IsNullOrEmpty(sandbox.Value.DisplayName) ? sandbox.Key : sandbox.Value.DisplayName;
+        try
+        {
+            await admin.PutSandboxAsync(sandbox.Value, organisation.Id,
+                new SandboxRequest(organisation.Name, users.ApiUserName, users.ApiUserPassword, users.AccessControllerUserName, users.AccessControllerPassword),
+                cancellationToken);
+            return (await admin.ResetSandboxAsync(sandbox.Value, organisation.Id, cancellationToken), null);
+        }
+        catch (HttpRequestException)
+        {
+            return (null, $"{name} is not reachable right now. Try again in a moment.");
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (null, $"{name} did not answer in time. Try again in a moment.");
+        }
+        catch (EnvironmentAdminException e)
+        {
+            return (null, e.Message);
+        }
     }
 
     private async Task RecordAsync(App app, SyncState state, string? error, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Gatehouse.Portal.Audit;
 using Gatehouse.Portal.Data;
 using Gatehouse.Portal.Organisations;
 using Gatehouse.Portal.Provisioning;
@@ -8,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Gatehouse.Portal.Sandbox;
 
 /// <summary>The organisation's PIE sandbox: business, API user (its password shown again on purpose) and endpoints.</summary>
-public sealed class SandboxModel(PortalDbContext db, Members members, OrganisationMembership membership, PortalEnvironments environments) : PageModel
+public sealed class SandboxModel(PortalDbContext db, Members members, OrganisationMembership membership, PortalEnvironments environments, Provisioner provisioner, AuditLog audit) : PageModel
 {
     public string? EnvironmentName { get; private set; }
 
@@ -23,6 +24,18 @@ public sealed class SandboxModel(PortalDbContext db, Members members, Organisati
     public string? ApiUserName { get; private set; }
 
     public string? ApiUserPassword { get; private set; }
+
+    public string? AccessControllerUserName { get; private set; }
+
+    public string? AccessControllerPassword { get; private set; }
+
+    public bool MayReset { get; private set; }
+
+    [TempData]
+    public string? ResetMessage { get; set; }
+
+    [TempData]
+    public string? ResetError { get; set; }
 
     public string? LastError { get; private set; }
 
@@ -57,10 +70,43 @@ public sealed class SandboxModel(PortalDbContext db, Members members, Organisati
         BusinessCode = organisation.SandboxBusinessCode;
         BusinessName = organisation.SandboxBusinessName;
         FundCount = organisation.SandboxFundCount;
-        ApiUserName = organisation.SandboxApiUserName;
-        ApiUserPassword = membership.UnprotectSandboxPassword(organisation);
+        var users = membership.SandboxUsersOf(organisation);
+        ApiUserName = users.ApiUserName;
+        ApiUserPassword = users.ApiUserPassword;
+        AccessControllerUserName = users.AccessControllerUserName;
+        AccessControllerPassword = users.AccessControllerPassword;
+        MayReset = member.MayManageApps;
         // The page holds a password: keep it out of caches.
         Response.Headers.CacheControl = "no-store";
         return Page();
+    }
+
+    /// <summary>Reset sandbox: its funds, members, journals and documents back to the generated state.</summary>
+    public async Task<IActionResult> OnPostResetAsync(CancellationToken cancellationToken)
+    {
+        if (await members.CurrentAsync(User, cancellationToken) is not { } member)
+        {
+            return Challenge();
+        }
+
+        if (!member.MayManageApps)
+        {
+            return Forbid();
+        }
+
+        var (result, error) = await provisioner.ResetSandboxAsync(member.OrganisationId, cancellationToken);
+        await audit.WriteAsync("sandbox.reset", result is null ? AuditOutcome.Failure : AuditOutcome.Success, member.OrganisationId,
+            result is null ? null : $"business:{result.BusinessCode}", environments.Sandbox?.Key, error, cancellationToken: cancellationToken);
+        if (result is null)
+        {
+            ResetError = error;
+        }
+        else
+        {
+            ResetMessage = $"Sandbox reset: {result.FundCount} funds, {result.MemberCount} members and {result.DocumentCount} documents restored.";
+        }
+
+        // Post/redirect/get: a refresh must not reset again.
+        return RedirectToPage();
     }
 }
