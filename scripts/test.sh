@@ -31,7 +31,7 @@ if [ -z "${GATEHOUSE_TEST_POSTGRES:-}" ]; then
   as_root runuser -u postgres -- psql -qtAc "SELECT 1 FROM pg_roles WHERE rolname='gatehouse'" | grep -q 1 \
     || as_root runuser -u postgres -- psql -qc "CREATE ROLE gatehouse LOGIN PASSWORD 'gatehouse' CREATEDB"
   # Lets the tests drop their throwaway databases WITH (FORCE) even while autovacuum visits them.
-  as_root runuser -u postgres -- psql -qc "GRANT pg_signal_backend TO gatehouse" >/dev/null
+  as_root runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning" -c "GRANT pg_signal_backend TO gatehouse" >/dev/null
   export GATEHOUSE_TEST_POSTGRES="Host=127.0.0.1;Port=5432;Username=gatehouse;Password=gatehouse"
 fi
 
