@@ -17,10 +17,13 @@ public sealed class GatehouseUnderTest : IAsyncDisposable
     private readonly List<TestDatabase> databases;
     private IReadOnlyList<WebApplication> planes = [];
 
-    private GatehouseUnderTest(Dictionary<string, string?> settings, List<TestDatabase> databases)
+    private readonly bool developmentDefaults;
+
+    private GatehouseUnderTest(Dictionary<string, string?> settings, List<TestDatabase> databases, bool developmentDefaults)
     {
         this.settings = settings;
         this.databases = databases;
+        this.developmentDefaults = developmentDefaults;
     }
 
     public string PortalUrl => settings["Portal:Url"]!;
@@ -29,7 +32,11 @@ public sealed class GatehouseUnderTest : IAsyncDisposable
 
     public string ProductionUrl => settings["Environments:production:Url"]!;
 
-    public static async Task<GatehouseUnderTest> StartAsync(DatabaseProvider provider)
+    /// <param name="developmentDefaults">
+    /// Also read <c>appsettings.Development.json</c>, as <c>dotnet run</c> does: demo data on, with the
+    /// demo accounts it names (ports, databases and admin keys stay the test's own).
+    /// </param>
+    public static async Task<GatehouseUnderTest> StartAsync(DatabaseProvider provider, bool developmentDefaults = false)
     {
         var portalDb = await TestDatabase.CreateAsync(provider);
         var pieDb = await TestDatabase.CreateAsync(provider);
@@ -58,7 +65,12 @@ public sealed class GatehouseUnderTest : IAsyncDisposable
             settings[key] = value;
         }
 
-        var product = new GatehouseUnderTest(settings, [portalDb, pieDb, productionDb]);
+        if (developmentDefaults)
+        {
+            settings.Remove("Portal:DemoData:Enabled");
+        }
+
+        var product = new GatehouseUnderTest(settings, [portalDb, pieDb, productionDb], developmentDefaults);
         await product.StartPlanesAsync();
         return product;
     }
@@ -72,7 +84,15 @@ public sealed class GatehouseUnderTest : IAsyncDisposable
 
     private async Task StartPlanesAsync()
     {
-        planes = GatehouseHost.Build([], c => c.AddInMemoryCollection(settings));
+        planes = GatehouseHost.Build([], c =>
+        {
+            if (developmentDefaults)
+            {
+                c.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.Development.json"), optional: false);
+            }
+
+            c.AddInMemoryCollection(settings);
+        });
         foreach (var plane in planes.Reverse())
         {
             await plane.StartAsync();
