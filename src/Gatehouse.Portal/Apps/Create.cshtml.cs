@@ -76,27 +76,8 @@ public sealed class CreateAppModel(Members members, PortalEnvironments environme
     }
 }
 
-public sealed class CreateAppInput
+public sealed class CreateAppInput : AppFieldsInput
 {
-    [Display(Name = "App name")]
-    [Required(ErrorMessage = "Enter a name for the app.")]
-    [StringLength(100, ErrorMessage = "Use at most {1} characters.")]
-    public string Name { get; set; } = "";
-
-    [Display(Name = "Description")]
-    [StringLength(1000, ErrorMessage = "Use at most {1} characters.")]
-    public string? Description { get; set; }
-
-    [Display(Name = "Contact email")]
-    [Required(ErrorMessage = "Enter a contact email address.")]
-    [EmailAddress(ErrorMessage = "Enter a valid email address.")]
-    [StringLength(254, ErrorMessage = "Use at most {1} characters.")]
-    public string ContactEmail { get; set; } = "";
-
-    [Display(Name = "Logo URL (optional, shown on the consent screen)")]
-    [StringLength(2000, ErrorMessage = "Use at most {1} characters.")]
-    public string? LogoUrl { get; set; }
-
     [Display(Name = "Environment")]
     [Required(ErrorMessage = "Choose an environment.")]
     public string Environment { get; set; } = "";

@@ -68,7 +68,8 @@ public sealed class EditAppModel(Members members, AppLifecycle lifecycle) : Page
     }
 }
 
-public sealed class EditAppInput
+/// <summary>The fields a developer may edit; app creation adds the environment and type.</summary>
+public class AppFieldsInput
 {
     [Display(Name = "App name")]
     [Required(ErrorMessage = "Enter a name for the app.")]
@@ -89,3 +90,5 @@ public sealed class EditAppInput
     [StringLength(2000, ErrorMessage = "Use at most {1} characters.")]
     public string? LogoUrl { get; set; }
 }
+
+public sealed class EditAppInput : AppFieldsInput;
