@@ -1,4 +1,6 @@
 using Gatehouse.Hosting.Database;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Playwright;
 using OtpNet;
 
@@ -6,15 +8,17 @@ namespace Gatehouse.EndToEnd.Tests;
 
 /// <summary>
 /// Accounts in a real Chromium: sign-up → verify → sign-in → enrol TOTP (QR code) → sign out → sign in
-/// with a code. The authenticator app's clock is the test's: the sign-in code is the next time step's,
-/// computed, not waited for; the enrolment code, reused, is refused.
+/// with a code. The portal's clock is a <see cref="FakeTimeProvider"/> the test advances (time injected,
+/// not waited for); the authenticator app computes its codes at that same time. The enrolment code,
+/// reused, is refused; after the clock moves on a step, the new code signs in.
 /// </summary>
 public sealed class AccountsBrowserTests
 {
     [Fact]
     public async Task Mfa_SignUpVerifyEnrolSignOutSignInWithCode_Works()
     {
-        await using var product = await GatehouseUnderTest.StartAsync(DatabaseProvider.Sqlite);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var product = await GatehouseUnderTest.StartAsync(DatabaseProvider.Sqlite, configurePortalServices: s => s.AddSingleton<TimeProvider>(clock));
         var (playwright, browser) = await Browser.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
@@ -45,7 +49,7 @@ public sealed class AccountsBrowserTests
         Assert.True(await qr.EvaluateAsync<int>("img => img.naturalWidth") > 0, "The QR code image did not render.");
         var key = (await page.Locator("#mfa-key").TextContentAsync())!.Trim();
         var totp = new Totp(Base32Encoding.ToBytes(key));
-        var enrolCode = totp.ComputeTotp(DateTime.UtcNow);
+        var enrolCode = totp.ComputeTotp(clock.GetUtcNow().UtcDateTime);
         await page.GetByLabel("Code from your authenticator app").FillAsync(enrolCode);
         await page.GetByLabel("Current password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-step verification" }).ClickAsync();
@@ -63,8 +67,9 @@ public sealed class AccountsBrowserTests
         await page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
         await Assertions.Expect(page.Locator(".validation-summary-errors")).ToContainTextAsync("already been used");
 
-        // The app's next code (its clock moved on a step): signed in.
-        await page.GetByLabel("Authentication code").FillAsync(totp.ComputeTotp(DateTime.UtcNow.AddSeconds(30)));
+        // Thirty seconds pass (on the portal's clock, advanced): the app's next code signs in.
+        clock.Advance(TimeSpan.FromSeconds(30));
+        await page.GetByLabel("Authentication code").FillAsync(totp.ComputeTotp(clock.GetUtcNow().UtcDateTime));
         await page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
         await Assertions.Expect(page.Locator("#signed-in-email")).ToHaveTextAsync(email);
         await Assertions.Expect(page).ToHaveURLAsync($"{portal}/apps");

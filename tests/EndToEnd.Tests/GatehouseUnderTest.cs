@@ -3,6 +3,7 @@ using Gatehouse.Roles;
 using Gatehouse.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Gatehouse.EndToEnd.Tests;
 
@@ -18,12 +19,14 @@ public sealed class GatehouseUnderTest : IAsyncDisposable
     private IReadOnlyList<WebApplication> planes = [];
 
     private readonly bool developmentDefaults;
+    private readonly Action<IServiceCollection>? configurePortalServices;
 
-    private GatehouseUnderTest(Dictionary<string, string?> settings, List<TestDatabase> databases, bool developmentDefaults)
+    private GatehouseUnderTest(Dictionary<string, string?> settings, List<TestDatabase> databases, bool developmentDefaults, Action<IServiceCollection>? configurePortalServices)
     {
         this.settings = settings;
         this.databases = databases;
         this.developmentDefaults = developmentDefaults;
+        this.configurePortalServices = configurePortalServices;
     }
 
     public string PortalUrl => settings["Portal:Url"]!;
@@ -36,7 +39,8 @@ public sealed class GatehouseUnderTest : IAsyncDisposable
     /// Also read <c>appsettings.Development.json</c>, as <c>dotnet run</c> does: demo data on, with the
     /// demo accounts it names (ports, databases and admin keys stay the test's own).
     /// </param>
-    public static async Task<GatehouseUnderTest> StartAsync(DatabaseProvider provider, bool developmentDefaults = false)
+    /// <param name="configurePortalServices">Replaces portal services (a fake <see cref="TimeProvider"/>), as <c>PortalPlane.Build</c> allows.</param>
+    public static async Task<GatehouseUnderTest> StartAsync(DatabaseProvider provider, bool developmentDefaults = false, Action<IServiceCollection>? configurePortalServices = null)
     {
         var portalDb = await TestDatabase.CreateAsync(provider);
         var pieDb = await TestDatabase.CreateAsync(provider);
@@ -70,7 +74,7 @@ public sealed class GatehouseUnderTest : IAsyncDisposable
             settings.Remove("Portal:DemoData:Enabled");
         }
 
-        var product = new GatehouseUnderTest(settings, [portalDb, pieDb, productionDb], developmentDefaults);
+        var product = new GatehouseUnderTest(settings, [portalDb, pieDb, productionDb], developmentDefaults, configurePortalServices);
         await product.StartPlanesAsync();
         return product;
     }
@@ -92,7 +96,7 @@ public sealed class GatehouseUnderTest : IAsyncDisposable
             }
 
             c.AddInMemoryCollection(settings);
-        });
+        }, configurePortalServices);
         foreach (var plane in planes.Reverse())
         {
             await plane.StartAsync();

@@ -52,6 +52,8 @@ public abstract class PortalTests
         var browser = portal.NewBrowser();
         (await PortalUnderTest.SignUpAsync(browser, "dev@acme-advisers.com.au")).Dispose();
 
+        var mails = await portal.QueryAsync(db => db.OutboxMessages.CountAsync());
+
         using var response = await PortalUnderTest.SignInAsync(browser, "dev@acme-advisers.com.au");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -59,6 +61,11 @@ public abstract class PortalTests
         using var apps = await browser.GetAsync("/apps");
         Assert.Equal(HttpStatusCode.Redirect, apps.StatusCode);
         Assert.Contains("/account/sign-in", apps.Headers.Location!.ToString(), StringComparison.Ordinal);
+        // No side effect: no session, no organisation, no mail, still unverified.
+        Assert.Equal(0, await portal.QueryAsync(db => db.Set<Gatehouse.Portal.Accounts.DeveloperSession>().CountAsync()));
+        Assert.Equal(0, await portal.QueryAsync(db => db.Organisations.CountAsync()));
+        Assert.Equal(mails, await portal.QueryAsync(db => db.OutboxMessages.CountAsync()));
+        Assert.False(await portal.QueryAsync(db => db.Users.Select(u => u.EmailConfirmed).SingleAsync()));
     }
 
     [Fact]
@@ -70,14 +77,25 @@ public abstract class PortalTests
         var link = await portal.VerificationLinkAsync("dev@acme-advisers.com.au");
 
         using var first = await PortalUnderTest.VerifyAsync(browser, link);
+        var afterFirst = await StateAsync(portal);
         using var second = await PortalUnderTest.VerifyAsync(portal.NewBrowser(), link);
 
         Assert.Contains("Your email address is verified", await first.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains("has already been used", await second.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // The replay changed nothing: same developer row (security stamp included), organisations, mails, audit.
+        Assert.Equal(afterFirst, await StateAsync(portal));
         var developer = await portal.QueryAsync(db => db.Users.SingleAsync());
         Assert.True(developer.EmailConfirmed);
         Assert.Equal(Gatehouse.Portal.Organisations.OrganisationRole.Owner, developer.Role);
     }
+
+    /// <summary>What a refused request must leave as it was.</summary>
+    private static Task<string> StateAsync(PortalUnderTest portal) => portal.QueryAsync(async db =>
+    {
+        var users = await db.Users.AsNoTracking().OrderBy(u => u.Email).Select(u => $"{u.Email}|{u.EmailConfirmed}|{u.SecurityStamp}|{u.OrganisationId}|{u.Role}|{u.AccessFailedCount}").ToListAsync();
+        var counts = $"{await db.Organisations.CountAsync()}|{await db.OutboxMessages.CountAsync()}|{await db.AuditEvents.CountAsync()}|{await db.Set<Gatehouse.Portal.Accounts.DeveloperSession>().CountAsync()}";
+        return string.Join("\n", users.Append(counts));
+    });
 
     [Fact]
     public async Task CreateApp_Created_SecretShownOnceWithNoStore()
@@ -214,17 +232,26 @@ public abstract class PortalTests
     }
 
     [Fact]
-    public async Task FormPost_WithoutAntiforgeryToken_BadRequest()
+    public async Task FormPost_WithoutAntiforgeryToken_RefusedWithMessageAndNoSideEffect()
     {
         await using var portal = await StartAsync();
         var browser = await portal.NewDeveloperAsync("dev@acme-advisers.com.au");
+        var mails = await portal.QueryAsync(db => db.OutboxMessages.CountAsync());
+        var audit = await portal.QueryAsync(db => db.AuditEvents.CountAsync());
 
         using var signUp = await portal.NewBrowser().PostAsync("/account/sign-up", [("Input.Email", "x@acme-advisers.com.au"), ("Input.Password", PortalUnderTest.Password), ("Input.ConfirmPassword", PortalUnderTest.Password)]);
         using var create = await browser.PostAsync("/apps/create", [("Input.Name", "Forged"), ("Input.ContactEmail", "a@acme-advisers.com.au"), ("Input.Environment", "pie"), ("Input.AppType", "client")]);
 
-        Assert.Equal(HttpStatusCode.BadRequest, signUp.StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, create.StatusCode);
+        foreach (var response in new[] { signUp, create })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal(Gatehouse.Portal.Accounts.AntiforgeryFailureFilter.Message, await response.Content.ReadAsStringAsync());
+        }
+
         Assert.Equal(0, await portal.QueryAsync(db => db.Apps.CountAsync()));
+        Assert.Equal(1, await portal.QueryAsync(db => db.Users.CountAsync()));
+        Assert.Equal(mails, await portal.QueryAsync(db => db.OutboxMessages.CountAsync()));
+        Assert.Equal(audit, await portal.QueryAsync(db => db.AuditEvents.CountAsync()));
     }
 
     [Theory]

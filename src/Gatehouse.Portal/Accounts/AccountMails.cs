@@ -88,6 +88,12 @@ public sealed class AccountMails(UserManager<Developer> users, IMailSender mail,
             approved ? $"Your request to join {organisationName} on the Class API Developer Portal was approved." : $"Your request to join {organisationName} was declined. Ask an Owner or Admin to invite you.",
             $"{portal.Value.BaseUrl}/account/sign-in", "Sign in", "", cancellationToken);
 
+    /// <summary>To each Owner and Admin: someone of the domain asked to join; they decide on the organisation's members page.</summary>
+    public Task SendJoinRequestAsync(string to, string organisationName, string requesterEmail, CancellationToken cancellationToken) =>
+        SendAsync(to, $"{requesterEmail} asks to join {organisationName}",
+            $"{requesterEmail} verified their address and asked to join {organisationName} on the Class API Developer Portal. As an Owner or Admin you can approve the request (choosing their role) or decline it on the organisation's page:",
+            $"{portal.Value.BaseUrl}/organisation", "Review join requests", "If you do not know this person, decline the request.", cancellationToken);
+
     private static string Encode(string token) => WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token));
 
     private Task SendAsync(string to, string subject, string intro, string link, string linkText, string outro, CancellationToken cancellationToken)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 
 namespace Gatehouse.Portal.Accounts;
 
@@ -20,6 +21,9 @@ public static class AccountsRegistration
     public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration, PortalOptions portal)
     {
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<SessionTimeoutOptions>().Bind(configuration.GetSection(SessionTimeoutOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PasswordHashingOptions>().Bind(configuration.GetSection(PasswordHashingOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        var timeouts = configuration.GetSection(SessionTimeoutOptions.SectionName).Get<SessionTimeoutOptions>() ?? new SessionTimeoutOptions();
         var limits = configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions();
         AccountRateLimits.Register(services, limits);
         services.AddSingleton<AccountRateLimits>();
@@ -27,7 +31,11 @@ public static class AccountsRegistration
         services.AddScoped<Mfa>();
         services.AddScoped<SignInFlow>();
         services.AddScoped<MfaPolicyFilter>();
-        services.Configure<MvcOptions>(o => o.Filters.AddService<MfaPolicyFilter>());
+        services.Configure<MvcOptions>(o =>
+        {
+            o.Filters.AddService<MfaPolicyFilter>();
+            o.Filters.Add<AntiforgeryFailureFilter>();
+        });
         services.Configure<RazorPagesOptions>(o =>
         {
             o.Conventions.AuthorizeFolder("/Organisations");
@@ -56,9 +64,15 @@ public static class AccountsRegistration
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
             })
             .AddEntityFrameworkStores<PortalDbContext>()
+            // Lockout on the injected clock (Identity's own reads the system clock).
+            .AddUserManager<DeveloperManager>()
             .AddDefaultTokenProviders()
+            // Replaces the default (link) provider: same tokens, but expiry on the injected clock.
+            .AddTokenProvider<LinkTokenProvider>(TokenOptions.DefaultProvider)
             .AddPasswordValidator<PasswordPolicy>();
-        services.Configure<PasswordHasherOptions>(o => o.IterationCount = AccountRules.PasswordHashIterations);
+        services.AddOptions<PasswordHasherOptions>().Configure<IOptions<PasswordHashingOptions>>((o, hashing) => o.IterationCount = hashing.Value.Iterations);
+        // Identity's security-stamp check on the injected clock too (the cookie handler takes it from DI itself).
+        services.AddOptions<SecurityStampValidatorOptions>().Configure<TimeProvider>((o, clock) => o.TimeProvider = clock);
         services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = AccountRules.VerificationLinkLifetime);
         // Keep the session claim when Identity refreshes the principal after its security-stamp check.
         services.Configure<SecurityStampValidatorOptions>(o => o.OnRefreshingPrincipal = context =>
@@ -84,8 +98,9 @@ public static class AccountsRegistration
             o.LoginPath = "/account/sign-in";
             o.LogoutPath = "/account/sign-out";
             o.AccessDeniedPath = "/account/access-denied";
-            // Absolute lifetime: no sliding, the session ends 8 hours after sign-in (ASVS 7.3.2).
-            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            // Absolute lifetime: no sliding, the session ends 8 hours (configurable) after sign-in
+            // (ASVS 7.3.2); the session row enforces it and the idle timeout too (DeveloperSessions).
+            o.ExpireTimeSpan = timeouts.AbsoluteTimeout;
             o.SlidingExpiration = false;
             o.Events.OnValidatePrincipal = DeveloperSessions.ValidatePrincipalAsync;
         });

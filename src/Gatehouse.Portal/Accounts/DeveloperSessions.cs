@@ -1,11 +1,13 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
+using Gatehouse.Portal.Audit;
 using Gatehouse.Portal.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Gatehouse.Portal.Accounts;
 
@@ -73,7 +75,9 @@ public sealed class DeveloperSessions(PortalDbContext db, SignInManager<Develope
 
     /// <summary>
     /// Cookie validation on every request: a cookie without a live session row is rejected at once,
-    /// whatever its own expiry says (SECURITY.md SE2). Then Identity's security-stamp check runs.
+    /// whatever its own expiry says (SECURITY.md SE2). A session idle for longer than the idle timeout,
+    /// or older than the absolute lifetime, is ended on the server too (ASVS 7.3.1, 7.3.2; SE4): the
+    /// row is revoked, so the cookie cannot come back. Then Identity's security-stamp check runs.
     /// </summary>
     public static async Task ValidatePrincipalAsync(CookieValidatePrincipalContext context)
     {
@@ -82,15 +86,28 @@ public sealed class DeveloperSessions(PortalDbContext db, SignInManager<Develope
         var userId = context.Principal?.FindFirstValue(ClaimTypes.NameIdentifier);
         var db = services.GetRequiredService<PortalDbContext>();
         var clock = services.GetRequiredService<TimeProvider>();
+        var timeouts = services.GetRequiredService<IOptions<SessionTimeoutOptions>>().Value;
         var session = id is null ? null : await db.Set<DeveloperSession>().SingleOrDefaultAsync(s => s.Id == id);
         if (session is null || session.RevokedAt is not null || session.DeveloperId.ToString() != userId)
         {
-            context.RejectPrincipal();
-            await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+            await RejectAsync(context);
             return;
         }
 
         var now = clock.GetUtcNow();
+        if (Expired(session, now, timeouts) is { } reason)
+        {
+            session.RevokedAt = now;
+            var developer = await db.Users.AsNoTracking().Where(u => u.Id == session.DeveloperId).Select(u => new { u.OrganisationId, u.Email }).SingleAsync();
+            services.GetRequiredService<AuditLog>().Add("account.session.expire", AuditOutcome.Success, developer.OrganisationId,
+                target: "session", details: reason, actorId: session.DeveloperId, actorEmail: developer.Email);
+            await db.SaveChangesAsync();
+            await RejectAsync(context);
+            return;
+        }
+
+        // Last-seen is what the idle timeout measures; written at most once a minute, so a session
+        // ends between IdleTimeout and IdleTimeout + 1 minute after its last request.
         if (now - session.LastSeenAt > TouchInterval)
         {
             session.LastSeenAt = now;
@@ -98,6 +115,18 @@ public sealed class DeveloperSessions(PortalDbContext db, SignInManager<Develope
         }
 
         await SecurityStampValidator.ValidatePrincipalAsync(context);
+    }
+
+    /// <summary>Why the session is over ("idle" or "absolute"), or null while it is alive.</summary>
+    public static string? Expired(DeveloperSession session, DateTimeOffset now, SessionTimeoutOptions timeouts) =>
+        now - session.CreatedAt >= timeouts.AbsoluteTimeout ? "absolute lifetime reached"
+        : now - session.LastSeenAt >= timeouts.IdleTimeout ? "idle timeout"
+        : null;
+
+    private static async Task RejectAsync(CookieValidatePrincipalContext context)
+    {
+        context.RejectPrincipal();
+        await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
     }
 
     private static string? Truncate(string? value, int max) => string.IsNullOrEmpty(value) ? null : value.Length <= max ? value : value[..max];

@@ -21,7 +21,7 @@ public sealed record JoinOutcome(Organisation Organisation, bool Joined);
 /// first one creates it (and its sandbox credentials) and becomes Owner; later ones join by invitation
 /// or by an Owner's or Admin's approval of their request.
 /// </summary>
-public sealed class OrganisationMembership(PortalDbContext db, IDataProtectionProvider protection, TimeProvider clock, AuditLog audit)
+public sealed class OrganisationMembership(PortalDbContext db, IDataProtectionProvider protection, TimeProvider clock, AuditLog audit, AccountMails mails)
 {
     private const string PasswordAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
@@ -67,6 +67,7 @@ public sealed class OrganisationMembership(PortalDbContext db, IDataProtectionPr
                     db.Add(request);
                     audit.Add("org.join.request", AuditOutcome.Success, organisation.Id, target: $"request:{request.Id}", actorId: developer.Id, actorEmail: developer.Email);
                     await db.SaveChangesAsync(cancellationToken);
+                    await NotifyDecidersAsync(organisation, email, cancellationToken);
                 }
 
                 return new JoinOutcome(organisation, false);
@@ -91,6 +92,19 @@ public sealed class OrganisationMembership(PortalDbContext db, IDataProtectionPr
                 developer.OrganisationId = null;
                 developer.Role = null;
             }
+        }
+    }
+
+    /// <summary>Each Owner and Admin hears of a new join request (once per request, not at every sign-in while it waits).</summary>
+    private async Task NotifyDecidersAsync(Organisation organisation, string requesterEmail, CancellationToken cancellationToken)
+    {
+        var deciders = await db.Users.AsNoTracking()
+            .Where(u => u.OrganisationId == organisation.Id && (u.Role == OrganisationRole.Owner || u.Role == OrganisationRole.Admin) && u.Email != null)
+            .Select(u => u.Email!)
+            .ToListAsync(cancellationToken);
+        foreach (var to in deciders.Order(StringComparer.Ordinal))
+        {
+            await mails.SendJoinRequestAsync(to, organisation.Name, requesterEmail, cancellationToken);
         }
     }
 

@@ -2,20 +2,22 @@ using Gatehouse.Environment;
 using Gatehouse.Portal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Gatehouse.Roles;
 
 public static class GatehouseHost
 {
     /// <summary>Builds the planes this process runs, each a <see cref="WebApplication"/> on its own port.</summary>
-    public static IReadOnlyList<WebApplication> Build(string[] args, Action<IConfigurationBuilder>? configure = null)
+    /// <param name="configurePortalServices">Runs last on the portal's services, so tests can replace them (a fake <see cref="TimeProvider"/>).</param>
+    public static IReadOnlyList<WebApplication> Build(string[] args, Action<IConfigurationBuilder>? configure = null, Action<IServiceCollection>? configurePortalServices = null)
     {
         var configuration = new ConfigurationBuilder().AddCommandLine(args).Build();
         var roles = RoleOptions.Parse(configuration);
         var planes = new List<WebApplication>();
         if (roles.Portal)
         {
-            planes.Add(PortalPlane.Build(args, configure));
+            planes.Add(PortalPlane.Build(args, configure, configurePortalServices));
         }
 
         planes.AddRange(roles.Environments.Select(key => EnvironmentPlane.Build(args, key, configure)));

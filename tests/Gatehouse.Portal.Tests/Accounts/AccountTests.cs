@@ -16,10 +16,14 @@ public abstract class AccountTests
     private Task<PortalUnderTest> StartAsync(IDictionary<string, string?>? overrides = null) =>
         PortalUnderTest.StartAsync(Provider, overrides: overrides);
 
+    private Task<PortalUnderTest> StartWithClockAsync(IDictionary<string, string?>? overrides = null) =>
+        AccountSteps.StartWithClockAsync(Provider, overrides);
+
     [Theory]
-    [InlineData("password123456")]
-    [InlineData("Qwerty123456")]
-    [InlineData("aaaaaaaaaaaaaaaa")]
+    [InlineData("password1234")] // in the breach corpus as it is
+    [InlineData("QwertyUIOP123")] // in it, compared lower-cased
+    [InlineData("password123456")] // a listed password with digits appended
+    [InlineData("aaaaaaaaaaaaaaaa")] // two or fewer distinct characters
     public async Task SignUp_CommonPassword_RefusedForNewAndExistingAddressAlike(string password)
     {
         await using var portal = await StartAsync();
@@ -33,7 +37,9 @@ public abstract class AccountTests
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var page = await Browser.DocumentAsync(response);
-            Assert.Contains("too common", page.QuerySelector("[data-valmsg-for='Input.Password']")?.TextContent, StringComparison.Ordinal);
+            Assert.Equal(
+                "This password is too common or has appeared in data breaches: choose another one, for example a few unrelated words.",
+                page.QuerySelector("[data-valmsg-for='Input.Password']")?.TextContent.Trim());
         }
 
         Assert.Equal(1, await portal.QueryAsync(db => db.Users.CountAsync()));
@@ -158,6 +164,122 @@ public abstract class AccountTests
     }
 
     [Fact]
+    public async Task Session_IdlePastTimeout_RedirectedToSignInAndEndedOnServer()
+    {
+        await using var portal = await StartWithClockAsync();
+        var browser = await portal.NewDeveloperAsync(Email);
+        var captured = browser.Cookies;
+
+        portal.Clock!.Advance(TimeSpan.FromMinutes(30) + TimeSpan.FromSeconds(1));
+        using var idle = await browser.GetAsync("/apps");
+
+        Assert.Equal(HttpStatusCode.Redirect, idle.StatusCode);
+        Assert.Contains("/account/sign-in", idle.Headers.Location!.ToString(), StringComparison.Ordinal);
+        Assert.NotNull(await portal.QueryAsync(db => db.Set<DeveloperSession>().Select(s => s.RevokedAt).SingleAsync()));
+        Assert.Equal("idle timeout", await portal.QueryAsync(db => db.AuditEvents.Where(e => e.Action == "account.session.expire").Select(e => e.Details).SingleAsync()));
+        // Ended on the server: the old cookie, replayed, does not come back.
+        var thief = portal.NewBrowser();
+        thief.Replay(captured);
+        using var replay = await thief.GetAsync("/apps");
+        Assert.Equal(HttpStatusCode.Redirect, replay.StatusCode);
+    }
+
+    [Fact]
+    public async Task Session_ActivityWithinIdleTimeout_StaysSignedIn()
+    {
+        await using var portal = await StartWithClockAsync();
+        var browser = await portal.NewDeveloperAsync(Email);
+
+        // 3 × 25 minutes: well past one idle timeout in total, never idle for one.
+        for (var i = 0; i < 3; i++)
+        {
+            portal.Clock!.Advance(TimeSpan.FromMinutes(25));
+            using var apps = await browser.GetAsync("/apps");
+            Assert.Equal(HttpStatusCode.OK, apps.StatusCode);
+        }
+
+        Assert.Null(await portal.QueryAsync(db => db.Set<DeveloperSession>().Select(s => s.RevokedAt).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task Session_ConfiguredIdleTimeout_Applied()
+    {
+        await using var portal = await StartWithClockAsync(new Dictionary<string, string?> { ["Portal:Sessions:IdleTimeoutMinutes"] = "5" });
+        var browser = await portal.NewDeveloperAsync(Email);
+
+        portal.Clock!.Advance(TimeSpan.FromMinutes(4));
+        using (var active = await browser.GetAsync("/apps"))
+        {
+            Assert.Equal(HttpStatusCode.OK, active.StatusCode);
+        }
+
+        portal.Clock.Advance(TimeSpan.FromMinutes(6));
+        using var idle = await browser.GetAsync("/apps");
+        Assert.Equal(HttpStatusCode.Redirect, idle.StatusCode);
+    }
+
+    [Fact]
+    public async Task Session_ActiveButPastAbsoluteLifetime_RedirectedToSignIn()
+    {
+        await using var portal = await StartWithClockAsync();
+        var browser = await portal.NewDeveloperAsync(Email);
+
+        // Busy all day: a request every 25 minutes up to 7 h 55 min after sign-in.
+        for (var i = 0; i < 19; i++)
+        {
+            portal.Clock!.Advance(TimeSpan.FromMinutes(25));
+            using var apps = await browser.GetAsync("/apps");
+            Assert.True(apps.StatusCode == HttpStatusCode.OK, $"{25 * (i + 1)} minutes after sign-in: {apps.StatusCode}");
+        }
+
+        // Exactly 8 hours: the cookie's own expiry (kept to the second, checked with "<") has not
+        // passed yet; the session row ends the session, so the limit holds on the server.
+        portal.Clock!.Advance(TimeSpan.FromMinutes(5));
+        using var late = await browser.GetAsync("/apps");
+
+        Assert.Equal(HttpStatusCode.Redirect, late.StatusCode);
+        Assert.Contains("/account/sign-in", late.Headers.Location!.ToString(), StringComparison.Ordinal);
+        Assert.NotNull(await portal.QueryAsync(db => db.Set<DeveloperSession>().Select(s => s.RevokedAt).SingleAsync()));
+        Assert.Equal("absolute lifetime reached", await portal.QueryAsync(db => db.AuditEvents.Where(e => e.Action == "account.session.expire").Select(e => e.Details).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task Lockout_FifteenMinutesLater_Ends()
+    {
+        await using var portal = await StartWithClockAsync();
+        (await portal.NewDeveloperAsync(Email)).Dispose();
+        var browser = portal.NewBrowser();
+        for (var i = 0; i < 5; i++)
+        {
+            (await PortalUnderTest.SignInAsync(browser, Email, "not the password at all " + i)).Dispose();
+        }
+
+        portal.Clock!.Advance(TimeSpan.FromMinutes(14));
+        using var stillLocked = await PortalUnderTest.SignInAsync(browser, Email);
+        portal.Clock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
+        using var unlocked = await PortalUnderTest.SignInAsync(browser, Email);
+
+        Assert.Contains("locked", await stillLocked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, unlocked.StatusCode);
+        Assert.Equal("/apps", unlocked.Headers.Location?.ToString());
+    }
+
+    [Fact]
+    public async Task VerificationLink_After24Hours_RefusedAndNothingChanged()
+    {
+        await using var portal = await StartWithClockAsync();
+        (await PortalUnderTest.SignUpAsync(portal.NewBrowser(), Email)).Dispose();
+        var link = await portal.VerificationLinkAsync(Email);
+
+        portal.Clock!.Advance(TimeSpan.FromHours(24) + TimeSpan.FromMinutes(1));
+        using var late = await PortalUnderTest.VerifyAsync(portal.NewBrowser(), link);
+
+        Assert.Contains("invalid, has expired or has already been used", await late.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False(await portal.QueryAsync(db => db.Users.Select(u => u.EmailConfirmed).SingleAsync()));
+        Assert.Equal(0, await portal.QueryAsync(db => db.Organisations.CountAsync()));
+    }
+
+    [Fact]
     public async Task SignIn_NewSession_CookieValueRotatesAndAttributesSet()
     {
         await using var portal = await StartAsync();
@@ -180,9 +302,9 @@ public abstract class AccountTests
     [Fact]
     public async Task Mfa_EnrolledSignIn_NeedsCodeAndRefusesReusedCode()
     {
-        await using var portal = await StartAsync();
+        await using var portal = await StartWithClockAsync();
         var browser = await portal.NewDeveloperAsync(Email);
-        var (key, usedCode, _) = await AccountSteps.EnrolMfaAsync(browser);
+        var (key, usedCode, _) = await AccountSteps.EnrolMfaAsync(portal, browser);
         await AccountSteps.SignOutAsync(browser);
 
         using var password = await PortalUnderTest.SignInAsync(browser, Email);
@@ -193,13 +315,18 @@ public abstract class AccountTests
             Assert.Equal(HttpStatusCode.Redirect, notYet.StatusCode);
         }
 
+        var stepBefore = await portal.QueryAsync(db => db.Users.Select(u => u.LastTotpTimeStep).SingleAsync());
+        var mailsBefore = await portal.QueryAsync(db => db.OutboxMessages.CountAsync());
         using var reused = await AccountSteps.MfaStepAsync(browser, usedCode);
         Assert.Equal(HttpStatusCode.OK, reused.StatusCode);
         Assert.Contains("already been used", await reused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // No side effect but the failure count (reused codes feed lockout, MF3): no session, the used step unchanged, no mail.
         Assert.Equal(0, await portal.QueryAsync(db => db.Set<DeveloperSession>().CountAsync(s => s.RevokedAt == null)));
+        Assert.Equal(stepBefore, await portal.QueryAsync(db => db.Users.Select(u => u.LastTotpTimeStep).SingleAsync()));
+        Assert.Equal(mailsBefore, await portal.QueryAsync(db => db.OutboxMessages.CountAsync()));
 
-        // The authenticator app's clock moves on a step (injected, not waited for).
-        using var next = await AccountSteps.MfaStepAsync(browser, AccountSteps.Code(key, stepsAhead: 1));
+        // The portal's clock (and the app's) moves on a step: injected, not waited for.
+        using var next = await AccountSteps.MfaStepAsync(browser, AccountSteps.NextCode(key, portal));
         Assert.Equal(HttpStatusCode.Redirect, next.StatusCode);
         Assert.Equal("/apps", next.Headers.Location?.ToString());
         using var apps = await browser.GetAsync("/apps");
@@ -210,9 +337,9 @@ public abstract class AccountTests
     [Fact]
     public async Task Mfa_RecoveryCode_WorksOnce()
     {
-        await using var portal = await StartAsync();
+        await using var portal = await StartWithClockAsync();
         var browser = await portal.NewDeveloperAsync(Email);
-        var (_, _, recovery) = await AccountSteps.EnrolMfaAsync(browser);
+        var (_, _, recovery) = await AccountSteps.EnrolMfaAsync(portal, browser);
         await AccountSteps.SignOutAsync(browser);
 
         (await PortalUnderTest.SignInAsync(browser, Email)).Dispose();
@@ -232,9 +359,9 @@ public abstract class AccountTests
     [Fact]
     public async Task Mfa_WrongCodes_LockTheAccountForPasswordsToo()
     {
-        await using var portal = await StartAsync();
+        await using var portal = await StartWithClockAsync();
         var browser = await portal.NewDeveloperAsync(Email);
-        var (key, _, _) = await AccountSteps.EnrolMfaAsync(browser);
+        var (key, _, _) = await AccountSteps.EnrolMfaAsync(portal, browser);
         await AccountSteps.SignOutAsync(browser);
         (await PortalUnderTest.SignInAsync(browser, Email)).Dispose();
 
@@ -243,7 +370,7 @@ public abstract class AccountTests
             (await AccountSteps.MfaStepAsync(browser, "000000")).Dispose();
         }
 
-        using var right = await AccountSteps.MfaStepAsync(browser, AccountSteps.Code(key, 1));
+        using var right = await AccountSteps.MfaStepAsync(browser, AccountSteps.NextCode(key, portal));
         using var password = await PortalUnderTest.SignInAsync(portal.NewBrowser(), Email);
 
         Assert.Contains("locked", await right.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -255,9 +382,9 @@ public abstract class AccountTests
     [Fact]
     public async Task Mfa_DisableWithoutPassword_Refused()
     {
-        await using var portal = await StartAsync();
+        await using var portal = await StartWithClockAsync();
         var browser = await portal.NewDeveloperAsync(Email);
-        await AccountSteps.EnrolMfaAsync(browser);
+        await AccountSteps.EnrolMfaAsync(portal, browser);
         var page = await browser.GetDocumentAsync("/account/mfa");
         var token = page.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
 
@@ -270,9 +397,9 @@ public abstract class AccountTests
     [Fact]
     public async Task PasswordReset_LinkWorksOnceEndsSessionsAndKeepsMfa()
     {
-        await using var portal = await StartAsync();
+        await using var portal = await StartWithClockAsync();
         var browser = await portal.NewDeveloperAsync(Email);
-        await AccountSteps.EnrolMfaAsync(browser);
+        await AccountSteps.EnrolMfaAsync(portal, browser);
         (await portal.NewBrowser().SubmitAsync("/account/forgot-password", ("Email", Email))).Dispose();
         using var unknown = await portal.NewBrowser().SubmitAsync("/account/forgot-password", ("Email", "nobody@acme-advisers.com.au"));
         var link = await AccountSteps.MailedLinkAsync(portal, Email, "/account/reset-password");

@@ -41,6 +41,34 @@ public sealed class OrganisationTests
     }
 
     [Fact]
+    public async Task JoinRequest_Filed_MailsEachOwnerAndAdminOnceWithMembersPageLink()
+    {
+        await using var portal = await StartAsync();
+        var owner = await portal.NewDeveloperAsync(Owner);
+        (await portal.NewMemberAsync(owner, "admin@acme-advisers.com.au", "Admin")).Dispose();
+        (await portal.NewMemberAsync(owner, "dev@acme-advisers.com.au", "Developer")).Dispose();
+        (await portal.NewDeveloperAsync("other@elsewhere-practice.com.au")).Dispose();
+        var before = await portal.QueryAsync(db => db.OutboxMessages.Select(m => m.Id).ToListAsync());
+
+        // Sign-up, verification and a first sign-in: the request is filed once, so it is mailed once.
+        var asking = await portal.NewDeveloperAsync("asking@acme-advisers.com.au");
+        (await PortalUnderTest.SignInAsync(asking, "asking@acme-advisers.com.au")).Dispose();
+
+        var mails = await portal.QueryAsync(db => db.OutboxMessages.Where(m => !before.Contains(m.Id) && m.Subject.Contains("asks to join")).ToListAsync());
+        Assert.Equal(["admin@acme-advisers.com.au", Owner], mails.Select(m => m.To).Order(StringComparer.Ordinal));
+        foreach (var mail in mails)
+        {
+            Assert.Equal("asking@acme-advisers.com.au asks to join Acme Advisers", mail.Subject);
+            Assert.Contains($"\n{portal.Url}/organisation\n", mail.TextBody, StringComparison.Ordinal);
+            Assert.Contains($"href=\"{portal.Url}/organisation\"", mail.HtmlBody, StringComparison.Ordinal);
+        }
+
+        // The link leads an Owner to the request.
+        var page = await owner.GetDocumentAsync("/organisation");
+        Assert.Contains("asking@acme-advisers.com.au", page.QuerySelector("#join-requests")?.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Invite_AddressOfAnotherDomain_RefusedAndNothingStored()
     {
         await using var portal = await StartAsync();
@@ -162,7 +190,7 @@ public sealed class OrganisationTests
         Assert.Equal(HttpStatusCode.Redirect, policy.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, apps.StatusCode);
         Assert.Equal("/account/mfa?required=true", apps.Headers.Location?.ToString());
-        await Accounts.AccountSteps.EnrolMfaAsync(member);
+        await Accounts.AccountSteps.EnrolMfaAsync(portal, member);
         using var after = await member.GetAsync("/apps");
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
     }

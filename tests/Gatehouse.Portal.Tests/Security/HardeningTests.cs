@@ -64,6 +64,7 @@ public sealed class HardeningTests
         {
             using var response = await owner.PostAsync(path, fields);
             Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{path}: {response.StatusCode}");
+            Assert.Equal(AntiforgeryFailureFilter.Message, await response.Content.ReadAsStringAsync());
         }
 
         Assert.Equal(0, await portal.QueryAsync(db => db.Set<Gatehouse.Portal.Organisations.Invitation>().CountAsync()));
@@ -79,13 +80,13 @@ public sealed class HardeningTests
     [InlineData("%2F%2Fevil.test")]
     public async Task MfaSignIn_ForeignReturnUrl_RedirectsToMyApps(string returnUrl)
     {
-        await using var portal = await PortalUnderTest.StartAsync(DatabaseProvider.Sqlite);
+        await using var portal = await Accounts.AccountSteps.StartWithClockAsync(DatabaseProvider.Sqlite);
         var browser = await portal.NewDeveloperAsync("dev@acme-advisers.com.au");
-        var (key, _, _) = await Accounts.AccountSteps.EnrolMfaAsync(browser);
+        var (key, _, _) = await Accounts.AccountSteps.EnrolMfaAsync(portal, browser);
         await Accounts.AccountSteps.SignOutAsync(browser);
 
         using var password = await PortalUnderTest.SignInAsync(browser, "dev@acme-advisers.com.au", returnUrl: returnUrl);
-        using var code = await browser.SubmitAsync(password.Headers.Location!.ToString(), ("Code", Accounts.AccountSteps.Code(key, 1)));
+        using var code = await browser.SubmitAsync(password.Headers.Location!.ToString(), ("Code", Accounts.AccountSteps.NextCode(key, portal)));
 
         Assert.Equal(HttpStatusCode.Redirect, code.StatusCode);
         Assert.Equal("/apps", code.Headers.Location?.ToString());

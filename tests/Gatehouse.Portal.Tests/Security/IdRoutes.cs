@@ -18,7 +18,7 @@ public static class IdRoutes
     /// </summary>
     public static readonly IReadOnlyList<(string Prefix, Func<IdorWorld, Task<Guid>> OrgBId)> Registry =
     [
-        ("/apps/{id", async w => (await PortalUnderTest.CreateAppAsync(w.OwnerB, "B-App")).AppId),
+        ("/apps/{id", async w => await w.AppOfBAsync()),
         ("/organisation/members/{id", async w => await w.MemberOfBAsync()),
         ("/organisation/invitations/{id", async w => await w.InvitationOfBAsync()),
         ("/organisation/requests/{id", async w => await w.JoinRequestOfBAsync()),
@@ -77,22 +77,53 @@ public sealed class IdorWorld(PortalUnderTest portal, Browser ownerA, Browser ow
         return new IdorWorld(portal, a, b, organisationB);
     }
 
+    /// <summary>A short unique suffix: the world is shared by the cases, so each makes its own objects.</summary>
+    public static string Unique() => Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>
+    /// B's new app, once provisioning has finished with it: the worker and the page's own push can
+    /// both write its sync time, and a late write must not look like a change made by the route.
+    /// </summary>
+    public async Task<Guid> AppOfBAsync()
+    {
+        var id = (await PortalUnderTest.CreateAppAsync(ownerB, "B-App-" + Unique())).AppId;
+        string? previous = null;
+        var settled = await PortalUnderTest.EventuallyAsync(async () =>
+        {
+            var state = await portal.QueryAsync(db => db.Apps.Where(a => a.Id == id).Select(a => $"{a.SyncState}|{a.LastSyncedAt}").SingleAsync());
+            var stable = state == previous && state.StartsWith("Synced|", StringComparison.Ordinal);
+            previous = state;
+            if (!stable)
+            {
+                // Longer than the worker's 1 s interval between the two equal reads.
+                await Task.Delay(1_000);
+            }
+
+            return stable;
+        }, attempts: 30);
+        Assert.True(settled, $"App {id} did not settle as Synced: {previous}");
+        return id;
+    }
+
     public async Task<Guid> MemberOfBAsync()
     {
-        (await portal.NewMemberAsync(ownerB, "member@other-practice.com.au", "Developer")).Dispose();
-        return await portal.QueryAsync(db => db.Users.Where(u => u.Email == "member@other-practice.com.au").Select(u => u.Id).SingleAsync());
+        var email = $"member-{Unique()}@other-practice.com.au";
+        (await portal.NewMemberAsync(ownerB, email, "Developer")).Dispose();
+        return await portal.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync());
     }
 
     public async Task<Guid> InvitationOfBAsync()
     {
-        (await PortalUnderTest.InviteAsync(ownerB, "invited@other-practice.com.au", "Developer")).Dispose();
-        return await portal.QueryAsync(db => db.Set<Invitation>().Where(i => i.OrganisationId == organisationB).Select(i => i.Id).SingleAsync());
+        var email = $"invited-{Unique()}@other-practice.com.au";
+        (await PortalUnderTest.InviteAsync(ownerB, email, "Developer")).Dispose();
+        return await portal.QueryAsync(db => db.Set<Invitation>().Where(i => i.OrganisationId == organisationB && i.Email == email).Select(i => i.Id).SingleAsync());
     }
 
     public async Task<Guid> JoinRequestOfBAsync()
     {
-        (await portal.NewDeveloperAsync("asking@other-practice.com.au")).Dispose();
-        return await portal.QueryAsync(db => db.Set<JoinRequest>().Where(r => r.OrganisationId == organisationB).Select(r => r.Id).SingleAsync());
+        var email = $"asking-{Unique()}@other-practice.com.au";
+        (await portal.NewDeveloperAsync(email)).Dispose();
+        return await portal.QueryAsync(db => db.Set<JoinRequest>().Where(r => r.OrganisationId == organisationB && r.Email == email).Select(r => r.Id).SingleAsync());
     }
 
     /// <summary>Everything an id route could change, as text: equal before and after means no side effect.</summary>
