@@ -31,11 +31,14 @@ public sealed partial class PortalUnderTest : IAsyncDisposable
     /// </summary>
     public const int TestHashIterations = 1_000;
 
-    private PortalUnderTest(TestDatabase database, Dictionary<string, string?> settings, FakeTimeProvider? clock)
+    private readonly Action<IServiceCollection>? configureServices;
+
+    private PortalUnderTest(TestDatabase database, Dictionary<string, string?> settings, FakeTimeProvider? clock, Action<IServiceCollection>? configureServices)
     {
         Database = database;
         this.settings = settings;
         Clock = clock;
+        this.configureServices = configureServices;
     }
 
     /// <summary>The portal's clock when the test injected one (time is advanced, never waited for); null means the system clock.</summary>
@@ -52,10 +55,11 @@ public sealed partial class PortalUnderTest : IAsyncDisposable
     public string Url => settings["Portal:Url"]!;
 
     /// <param name="clock">Replaces the portal's <see cref="TimeProvider"/>. The provisioning worker's timer runs on it too, so it only ticks when the test advances it.</param>
-    public static async Task<PortalUnderTest> StartAsync(DatabaseProvider provider, bool startPie = true, IDictionary<string, string?>? overrides = null, FakeTimeProvider? clock = null)
+    /// <param name="configureServices">Further service replacements (after the clock), e.g. a logger provider that records warnings.</param>
+    public static async Task<PortalUnderTest> StartAsync(DatabaseProvider provider, bool startPie = true, IDictionary<string, string?>? overrides = null, FakeTimeProvider? clock = null, Action<IServiceCollection>? configureServices = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
-        var portal = new PortalUnderTest(database, [], clock);
+        var portal = new PortalUnderTest(database, [], clock, configureServices);
         foreach (var (key, value) in portal.Configuration(overrides))
         {
             portal.settings[key] = value;
@@ -250,6 +254,8 @@ public sealed partial class PortalUnderTest : IAsyncDisposable
             {
                 services.AddSingleton<TimeProvider>(Clock);
             }
+
+            configureServices?.Invoke(services);
         });
         await App.StartAsync();
     }

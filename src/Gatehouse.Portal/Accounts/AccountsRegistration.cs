@@ -22,6 +22,9 @@ public static class AccountsRegistration
     {
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.SectionName)).ValidateOnStart();
         services.AddOptions<SessionTimeoutOptions>().Bind(configuration.GetSection(SessionTimeoutOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BreachedPasswordOptions>().Bind(configuration.GetSection(BreachedPasswordOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        // Typed client: the validator is resolved per use, the handler pooled by the factory.
+        services.AddHttpClient<BreachedPasswordCheck>();
         services.AddOptions<PasswordHashingOptions>().Bind(configuration.GetSection(PasswordHashingOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         var timeouts = configuration.GetSection(SessionTimeoutOptions.SectionName).Get<SessionTimeoutOptions>() ?? new SessionTimeoutOptions();
         var limits = configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions();
@@ -70,6 +73,8 @@ public static class AccountsRegistration
             // Replaces the default (link) provider: same tokens, but expiry on the injected clock.
             .AddTokenProvider<LinkTokenProvider>(TokenOptions.DefaultProvider)
             .AddPasswordValidator<PasswordPolicy>();
+        // After the list: the opt-in breach API check (off unless Portal:PasswordBreachCheck:RangeUrl is set).
+        services.AddScoped<IPasswordValidator<Developer>>(sp => sp.GetRequiredService<BreachedPasswordCheck>());
         services.AddOptions<PasswordHasherOptions>().Configure<IOptions<PasswordHashingOptions>>((o, hashing) => o.IterationCount = hashing.Value.Iterations);
         // Identity's security-stamp check on the injected clock too (the cookie handler takes it from DI itself).
         services.AddOptions<SecurityStampValidatorOptions>().Configure<TimeProvider>((o, clock) => o.TimeProvider = clock);

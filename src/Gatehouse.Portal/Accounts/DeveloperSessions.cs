@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace Gatehouse.Portal.Accounts;
 
 /// <summary>Creates, checks and ends server-side sessions (see <see cref="DeveloperSession"/>).</summary>
-public sealed class DeveloperSessions(PortalDbContext db, SignInManager<Developer> signIn, IHttpContextAccessor http, TimeProvider clock)
+public sealed class DeveloperSessions(PortalDbContext db, SignInManager<Developer> signIn, IHttpContextAccessor http, TimeProvider clock, IOptions<SessionTimeoutOptions> timeouts)
 {
     /// <summary>The claim in the auth cookie that names the session row.</summary>
     public const string SessionClaim = "gatehouse:sid";
@@ -69,8 +69,10 @@ public sealed class DeveloperSessions(PortalDbContext db, SignInManager<Develope
         var active = await db.Set<DeveloperSession>().AsNoTracking()
             .Where(s => s.DeveloperId == developerId && s.RevokedAt == null)
             .ToListAsync(cancellationToken);
+        // Idle or too old counts as ended even before its cookie comes back to be refused.
         // Sorted here: SQLite cannot ORDER BY a DateTimeOffset column.
-        return [.. active.OrderByDescending(s => s.LastSeenAt)];
+        var now = clock.GetUtcNow();
+        return [.. active.Where(s => Expired(s, now, timeouts.Value) is null).OrderByDescending(s => s.LastSeenAt)];
     }
 
     /// <summary>

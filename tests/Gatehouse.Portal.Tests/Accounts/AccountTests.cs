@@ -202,6 +202,23 @@ public abstract class AccountTests
     }
 
     [Fact]
+    public async Task Sessions_OtherBrowserIdlePastTimeout_NotListed()
+    {
+        await using var portal = await StartWithClockAsync();
+        var active = await portal.NewDeveloperAsync(Email);
+        var idle = portal.NewBrowser();
+        (await PortalUnderTest.SignInAsync(idle, Email)).Dispose();
+
+        portal.Clock!.Advance(TimeSpan.FromMinutes(25));
+        (await active.GetAsync("/apps")).Dispose();
+        portal.Clock.Advance(TimeSpan.FromMinutes(10));
+        var list = await active.GetDocumentAsync("/account/sessions");
+
+        Assert.Single(list.QuerySelectorAll("#sessions tr.session"));
+        Assert.Single(list.QuerySelectorAll("#sessions tr.current"));
+    }
+
+    [Fact]
     public async Task Session_ConfiguredIdleTimeout_Applied()
     {
         await using var portal = await StartWithClockAsync(new Dictionary<string, string?> { ["Portal:Sessions:IdleTimeoutMinutes"] = "5" });
