@@ -41,7 +41,8 @@ public static class AuthorizationRegistration
             .AddRoles<IdentityRole<Guid>>()
             .AddEntityFrameworkStores<EnvironmentDbContext>()
             .AddSignInManager()
-            .AddTokenProvider<AuthenticatorTokenProvider<ClassUser>>(TokenOptions.DefaultAuthenticatorProvider);
+            // MF2: a TOTP code works once (Identity's own provider accepts it again inside its window).
+            .AddTokenProvider<Account.ReplayProtectedAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider);
 
         // The Class user's browser session: a cookie of this environment only (environments share a
         // host name in local runs, so the name carries the environment key). Separate from OpenIddict.
