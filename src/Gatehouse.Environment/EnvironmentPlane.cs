@@ -24,7 +24,9 @@ public static class EnvironmentPlane
         }
 
         // The environment listens on its public URL, which is only known once configuration is read.
-        builder.WebHost.UseUrls(environment.Url);
+        // ADR 0012: an https environment may also listen on plain http, only to redirect or refuse.
+        var plainHttp = builder.Configuration.GetSection($"{section}:{Authorization.TransportSecurityOptions.SectionName}").Get<Authorization.TransportSecurityOptions>()?.PlainHttpUrl;
+        builder.WebHost.UseUrls(string.IsNullOrEmpty(plainHttp) ? [environment.Url] : [environment.Url, plainHttp]);
         var storage = builder.Configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
         builder.Services.AddEnvironment(environmentKey, environment, storage);
         configureServices?.Invoke(builder.Services);

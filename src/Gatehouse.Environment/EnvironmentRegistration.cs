@@ -50,6 +50,7 @@ public static class EnvironmentRegistration
 
     public static WebApplication MapEnvironment(this WebApplication app, EnvironmentEndpoint environment)
     {
+        app.UseTransportSecurity(environment);
         app.UseStaticFiles(new StaticFileOptions
         {
             // The stylesheet ships inside the assembly: no static web assets manifest, no CDN.

@@ -69,6 +69,7 @@ public static class PortalRegistration
         services.AddScoped<OrganisationMembership>();
         services.AddScoped<Members>();
         services.AddScoped<Provisioner>();
+        services.AddLogoFetcher();
         services.AddScoped<AuditLog>();
         services.AddDocs(configuration);
         services.AddAppLifecycle();

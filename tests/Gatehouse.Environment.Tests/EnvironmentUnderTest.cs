@@ -25,7 +25,7 @@ public sealed class EnvironmentUnderTest : IAsyncDisposable
     private readonly FakeTimeProvider? time;
     private readonly IReadOnlyList<KeyValuePair<string, string?>> settings;
 
-    private EnvironmentUnderTest(TestDatabase database, bool ownsDatabase, string url, string key, FakeTimeProvider? time, IReadOnlyList<KeyValuePair<string, string?>>? settings = null)
+    private EnvironmentUnderTest(TestDatabase database, bool ownsDatabase, string url, string key, FakeTimeProvider? time, IReadOnlyList<KeyValuePair<string, string?>>? settings = null, HttpMessageHandler? handler = null)
     {
         this.settings = settings ?? [];
         this.database = database;
@@ -34,8 +34,11 @@ public sealed class EnvironmentUnderTest : IAsyncDisposable
         Url = url;
         Key = key;
         App = Build();
-        Http = new HttpClient { BaseAddress = new Uri(url) };
+        Http = new HttpClient(handler ?? new HttpClientHandler()) { BaseAddress = new Uri(url) };
     }
+
+    /// <summary>The environment's own database (tests that take it away: RV6).</summary>
+    public TestDatabase Database => database;
 
     public string Url { get; }
 
@@ -48,10 +51,12 @@ public sealed class EnvironmentUnderTest : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <param name="settings">Extra configuration, e.g. <c>Environments:pie:RateLimits:PerMinute</c>.</param>
-    public static async Task<EnvironmentUnderTest> StartAsync(DatabaseProvider provider, FakeTimeProvider? time = null, string key = EnvironmentKeys.Pie, IReadOnlyList<KeyValuePair<string, string?>>? settings = null)
+    /// <param name="url">The public URL (default: http on a free loopback port); https needs a certificate in <paramref name="settings"/>.</param>
+    /// <param name="handler">The test's HTTP handler (e.g. one trusting a test certificate).</param>
+    public static async Task<EnvironmentUnderTest> StartAsync(DatabaseProvider provider, FakeTimeProvider? time = null, string key = EnvironmentKeys.Pie, IReadOnlyList<KeyValuePair<string, string?>>? settings = null, string? url = null, HttpMessageHandler? handler = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
-        var environment = new EnvironmentUnderTest(database, ownsDatabase: true, FreePort.NextUrl(), key, time, settings);
+        var environment = new EnvironmentUnderTest(database, ownsDatabase: true, url ?? FreePort.NextUrl(), key, time, settings, handler);
         await environment.App.StartAsync();
         return environment;
     }
@@ -70,9 +75,11 @@ public sealed class EnvironmentUnderTest : IAsyncDisposable
         var app = EnvironmentPlane.Build([], Key, cfg => cfg.AddInMemoryCollection(
         [
             new($"{section}:Url", Url),
-            new($"{section}:DisplayName", "PIE"),
+            // PIE is the sandbox; the production key starts a Production environment (its defaults:
+            // MFA required for Class users).
+            new($"{section}:DisplayName", Key == EnvironmentKeys.Production ? "Production" : "PIE"),
             new($"{section}:AdminApiKey", AdminKey),
-            new($"{section}:IsSandbox", "true"),
+            new($"{section}:IsSandbox", Key == EnvironmentKeys.Production ? "false" : "true"),
             .. database.ConfigurationFor(section),
             .. settings,
         ]),

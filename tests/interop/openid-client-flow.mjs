@@ -1,10 +1,15 @@
 // Drives openid-client 6 (a client no one here wrote) against a Gatehouse environment.
-// Input: one JSON object in the GATEHOUSE_INTEROP environment variable; output: one JSON object on stdout.
-//   step "start":  discovery, PKCE S256, state, nonce -> { url, verifier, state, nonce }
-//   step "finish": code exchange (iss, state, PKCE and ID token checked by the library), refresh with
-//                  rotation, userinfo, introspection, revocation -> a summary of what the server said
-//   step "client_credentials": client credentials grant -> { scope, expiresIn }
+// Input: one JSON object in the GATEHOUSE_INTEROP environment variable; output: JSON lines on stdout
+// (the last one is the result).
+//   step "code": discovery, PKCE S256, state, nonce -> authorization URL handed to the test's
+//                Chromium (login + consent there) -> callback URL back on stdin -> code exchange
+//                (the library checks iss per RFC 9207, state, PKCE, the ID token's claims and, with
+//                non-repudiation checks on, its signature against the JWKS), refresh with rotation,
+//                userinfo, introspection, revocation, reuse of the rotated refresh token.
+//   step "client_credentials": client credentials grant.
+//   step "password": password grant (Client apps only).
 import * as client from 'openid-client';
+import { handOffToBrowser, run } from './browser-handoff.mjs';
 
 const input = JSON.parse(process.env.GATEHOUSE_INTEROP ?? '{}');
 const config = await client.discovery(
@@ -12,10 +17,11 @@ const config = await client.discovery(
   input.clientId,
   undefined,
   client.ClientSecretBasic(input.clientSecret),
-  { execute: [client.allowInsecureRequests] }, // http on 127.0.0.1 only, in tests
+  // http on 127.0.0.1 only, in tests; ID token signatures checked against the JWKS.
+  { execute: [client.allowInsecureRequests, client.enableNonRepudiationChecks] },
 );
 
-async function start() {
+async function code() {
   const verifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   const nonce = client.randomNonce();
@@ -27,18 +33,26 @@ async function start() {
     state,
     nonce,
   });
-  return { url: url.href, verifier, state, nonce };
-}
+  const callbackUrl = new URL(await handOffToBrowser(url.href));
 
-async function finish() {
-  const tokens = await client.authorizationCodeGrant(config, new URL(input.callbackUrl), {
-    pkceCodeVerifier: input.verifier,
-    expectedState: input.state,
-    expectedNonce: input.nonce,
+  const tokens = await client.authorizationCodeGrant(config, callbackUrl, {
+    pkceCodeVerifier: verifier,
+    expectedState: state,
+    expectedNonce: nonce,
     idTokenExpected: true,
   });
   const idClaims = tokens.claims();
   const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token);
+  const userinfo = await client.fetchUserInfo(config, refreshed.access_token, idClaims.sub);
+  const active = await client.tokenIntrospection(config, refreshed.access_token);
+
+  // RFC 7009: revoke the first access token; the refreshed one is untouched.
+  await client.tokenRevocation(config, tokens.access_token, { token_type_hint: 'access_token' });
+  const firstAfterRevocation = await client.tokenIntrospection(config, tokens.access_token);
+  const refreshedAfterRevocation = await client.tokenIntrospection(config, refreshed.access_token);
+
+  // The rotated refresh token again, after the retry grace (the test sets it to 0): refused, and
+  // the family (the refreshed refresh token) is revoked with it (ADR 0009).
   let reuse;
   try {
     await client.refreshTokenGrant(config, tokens.refresh_token);
@@ -46,24 +60,26 @@ async function finish() {
   } catch (e) {
     reuse = e.error ?? e.code ?? String(e);
   }
-  const userinfo = await client.fetchUserInfo(config, refreshed.access_token, idClaims.sub);
-  const active = await client.tokenIntrospection(config, refreshed.access_token);
-  await client.tokenRevocation(config, refreshed.refresh_token, { token_type_hint: 'refresh_token' });
-  const afterRevocation = await client.tokenIntrospection(config, refreshed.refresh_token);
+  const familyAfterReuse = await client.tokenIntrospection(config, refreshed.refresh_token);
+
   return {
+    callbackIss: callbackUrl.searchParams.get('iss'),
     issuer: idClaims.iss,
-    audience: idClaims.aud,
+    idTokenAudience: idClaims.aud,
     subject: idClaims.sub,
     scope: tokens.scope,
     businessCode: tokens.BusinessCode,
     refreshTokenExpiresIn: tokens.refresh_token_expires_in,
     rotated: refreshed.refresh_token !== tokens.refresh_token,
-    reuseOfRotatedToken: reuse,
     userinfoSub: userinfo.sub,
     userinfoBusinessCode: userinfo.business_code,
     introspectionActive: active.active,
     introspectionAudience: active.aud,
-    activeAfterRevocation: afterRevocation.active,
+    introspectionClientId: active.client_id,
+    revokedAccessTokenActive: firstAfterRevocation.active,
+    refreshedAccessTokenActiveAfterRevocation: refreshedAfterRevocation.active,
+    reuseOfRotatedToken: reuse,
+    familyActiveAfterReuse: familyAfterReuse.active,
     accessToken: refreshed.access_token,
   };
 }
@@ -73,10 +89,18 @@ async function clientCredentials() {
   return { scope: tokens.scope, expiresIn: tokens.expires_in, hasRefreshToken: tokens.refresh_token !== undefined, accessToken: tokens.access_token };
 }
 
-const steps = { start, finish, client_credentials: clientCredentials };
-try {
-  process.stdout.write(JSON.stringify(await steps[input.step]()));
-} catch (e) {
-  process.stdout.write(JSON.stringify({ failure: e.message, code: e.code, error: e.error, cause: String(e.cause ?? '') }));
-  process.exitCode = 1;
+async function password() {
+  const tokens = await client.genericGrantRequest(config, 'password', { username: input.username, password: input.password, scope: input.scope });
+  const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token);
+  const introspected = await client.tokenIntrospection(config, refreshed.access_token);
+  return {
+    scope: tokens.scope,
+    hasRefreshToken: tokens.refresh_token !== undefined,
+    rotated: refreshed.refresh_token !== tokens.refresh_token,
+    refreshTokenExpiresIn: tokens.refresh_token_expires_in,
+    introspectionActive: introspected.active,
+    accessToken: refreshed.access_token,
+  };
 }
+
+await run({ code, client_credentials: clientCredentials, password }, input);

@@ -52,6 +52,23 @@ public sealed class LoginModel(SignInManager<ClassUser> signIn, UserManager<Clas
         }
 
         // Policy before the password check would leak which accounts exist; check it after, on success only.
+        if (policy.Value.RequireMfa == true && !user.TwoFactorEnabled)
+        {
+            // The environment requires MFA and the user has none: check the password (same lockout
+            // counter) without starting a session. Only the short-lived two-factor cookie (the user
+            // id, as Identity's MFA step keeps it) carries them to enrolment; consent cannot happen
+            // before enrolment is done.
+            var checkedPassword = await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
+            if (!checkedPassword.Succeeded)
+            {
+                Error = GenericError;
+                return Page();
+            }
+
+            await MfaEnrolModel.BeginPendingAsync(HttpContext, user);
+            return RedirectToPage("/Account/MfaEnrol", new { returnUrl = ReturnUrl });
+        }
+
         var result = await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
         if (result.RequiresTwoFactor)
         {
@@ -61,13 +78,6 @@ public sealed class LoginModel(SignInManager<ClassUser> signIn, UserManager<Clas
         if (!result.Succeeded)
         {
             Error = GenericError;
-            return Page();
-        }
-
-        if (policy.Value.RequireMfa == true && !user.TwoFactorEnabled)
-        {
-            await signIn.SignOutAsync();
-            Error = "This environment requires an authenticator app (TOTP) for every Class user. Ask your business administrator to enrol you.";
             return Page();
         }
 

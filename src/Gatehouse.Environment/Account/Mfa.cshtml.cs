@@ -23,9 +23,15 @@ public sealed class MfaModel(SignInManager<ClassUser> signIn) : PageModel
     {
         ReturnUrl = PageSecurity.IsSafeReturnUrl(returnUrl) ? returnUrl! : ReturnUrl;
         PageSecurity.AllowFormRedirectTo(HttpContext, PageSecurity.RedirectUriIn(ReturnUrl));
-        if (await signIn.GetTwoFactorAuthenticationUserAsync() is null)
+        if (await signIn.GetTwoFactorAuthenticationUserAsync() is not { } user)
         {
             return RedirectToPage("/Account/Login", new { returnUrl = ReturnUrl });
+        }
+
+        // A user still enrolling has a key but no MFA yet: that finishes on the enrolment page.
+        if (!user.TwoFactorEnabled)
+        {
+            return RedirectToPage("/Account/MfaEnrol", new { returnUrl = ReturnUrl });
         }
 
         var result = await signIn.TwoFactorAuthenticatorSignInAsync((code ?? "").Replace(" ", "", StringComparison.Ordinal), isPersistent: false, rememberClient: false);

@@ -56,10 +56,9 @@ public sealed class ClientProvisioning(
             errors[nameof(descriptor.RedirectUris)] = [$"'{inexact}' must be in canonical form (lower-case scheme and host, a path), have no user information or '*', and use https unless it is a loopback IP literal."];
         }
 
-        if (descriptor.LogoDataUri is { } logo && (logo.Length > 100_000
-                || !(logo.StartsWith("data:image/png;base64,", StringComparison.Ordinal) || logo.StartsWith("data:image/jpeg;base64,", StringComparison.Ordinal))))
+        if (descriptor.LogoDataUri is { } logo && !IsLogo(logo))
         {
-            errors[nameof(descriptor.LogoDataUri)] = ["The logo must be a data:image/png or data:image/jpeg base64 URI under 100 kB."];
+            errors[nameof(descriptor.LogoDataUri)] = ["The logo must be a data:image/png or data:image/jpeg base64 URI of a PNG or JPEG under 100 kB."];
         }
 
         // One registered redirect URI must be matched exactly: no duplicates, at most 10 (ADR 0008).
@@ -69,6 +68,30 @@ public sealed class ClientProvisioning(
         }
 
         return errors;
+    }
+
+    /// <summary>
+    /// The consent page renders the logo as an &lt;img&gt; from this data URI (CSP img-src 'self' data:):
+    /// the declared type must be PNG or JPEG and the bytes must say so too (signature check).
+    /// </summary>
+    public static bool IsLogo(string logo)
+    {
+        string[] prefixes = ["data:image/png;base64,", "data:image/jpeg;base64,"];
+        if (logo.Length > 140_000 || prefixes.FirstOrDefault(p => logo.StartsWith(p, StringComparison.Ordinal)) is not { } prefix)
+        {
+            return false;
+        }
+
+        var bytes = new byte[logo.Length];
+        if (!Convert.TryFromBase64String(logo[prefix.Length..], bytes, out var length) || length > 100_000)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> data = bytes.AsSpan(0, length);
+        return prefix.Contains("png", StringComparison.Ordinal)
+            ? data.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+            : data.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]);
     }
 
     public async Task<ClientProvisioned> PutAsync(Guid clientId, ClientDescriptor descriptor, CancellationToken cancellationToken)

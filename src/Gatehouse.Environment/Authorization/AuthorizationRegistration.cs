@@ -41,7 +41,8 @@ public static class AuthorizationRegistration
             .AddRoles<IdentityRole<Guid>>()
             .AddEntityFrameworkStores<EnvironmentDbContext>()
             .AddSignInManager()
-            .AddTokenProvider<AuthenticatorTokenProvider<ClassUser>>(TokenOptions.DefaultAuthenticatorProvider);
+            // MF2: a TOTP code works once (Identity's own provider accepts it again inside its window).
+            .AddTokenProvider<Account.ReplayProtectedAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider);
 
         // The Class user's browser session: a cookie of this environment only (environments share a
         // host name in local runs, so the name carries the environment key). Separate from OpenIddict.
@@ -123,6 +124,9 @@ public static class AuthorizationRegistration
                 o.AddEventHandler(RefreshTokenLineageHandler.Descriptor);
                 o.AddEventHandler(RevokeGrantHandler.Descriptor);
                 o.AddEventHandler(IntrospectionScopeHandler.Descriptor);
+                o.AddEventHandler(EnvironmentAudienceHandler.Descriptor);
+                o.AddEventHandler(PkceChallengeFormatHandler.Descriptor);
+                o.AddEventHandler(QueryAccessTokenHandler.Descriptor);
 
                 var aspNetCore = o.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
@@ -139,8 +143,11 @@ public static class AuthorizationRegistration
             .AddValidation(o =>
             {
                 o.UseLocalServer();
-                o.UseAspNetCore();
-                o.AddAudiences(ClassScopes.Resource);
+
+                // DK6 (OAuth 2.1 §5.2): resource servers ignore access tokens in the query string.
+                o.UseAspNetCore().DisableAccessTokenExtractionFromQueryString();
+                // EN1: only this environment's audience, not the shared "class-api" (ADR 0012).
+                o.AddAudiences(EnvironmentAudienceHandler.For(issuer));
 
                 // A revoked token (client deleted, access withdrawn) must stop working now, not at expiry.
                 o.EnableTokenEntryValidation();
@@ -154,6 +161,8 @@ public static class AuthorizationRegistration
         services.AddOptions<OpenIddictValidationOptions>().Configure<TimeProvider>((o, time) => o.TimeProvider = time);
         services.AddOptions<OpenIddictCoreOptions>().Configure<TimeProvider>((o, time) => o.TimeProvider = time);
         services.AddScoped<ConnectionStore>();
+        services.AddExceptionHandler<DatabaseUnavailableHandler>();
+        services.AddTransportSecurity(environmentKey, environment);
         return services;
     }
 

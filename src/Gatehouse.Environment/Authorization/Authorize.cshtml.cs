@@ -31,6 +31,7 @@ public sealed class AuthorizeModel(
     EnvironmentEndpoint environment,
     IAntiforgery antiforgery,
     IDataProtectionProvider protection,
+    IOptions<AuthorizationServerOptions> policy,
     TimeProvider time) : PageModel
 {
     private static readonly HashSet<string> OwnFields = ["decision", "business", "__RequestVerificationToken", Cancellation.Parameter];
@@ -111,7 +112,9 @@ public sealed class AuthorizeModel(
             return Refuse(Errors.AccessDenied, "The user cancelled the login.");
         }
 
-        if (user is null || await users.IsLockedOutAsync(user) || tooOld || (request.HasPromptValue(PromptValues.Login) && decision is null))
+        // A session from before the environment required MFA does not count: log in (and enrol) again.
+        var lacksMfa = user is not null && policy.Value.RequireMfa == true && !user.TwoFactorEnabled;
+        if (user is null || lacksMfa || await users.IsLockedOutAsync(user) || tooOld || (request.HasPromptValue(PromptValues.Login) && decision is null))
         {
             if (request.HasPromptValue(PromptValues.None))
             {

@@ -19,7 +19,8 @@ public sealed class Provisioner(
     EnvironmentAdminClient admin,
     OrganisationMembership membership,
     TimeProvider clock,
-    ILogger<Provisioner> logger)
+    ILogger<Provisioner> logger,
+    LogoFetcher logos)
 {
     public const string WaitingForSandbox = "waiting for the organisation's PIE sandbox business to be created.";
 
@@ -144,7 +145,9 @@ public sealed class Provisioner(
             // Exactly the strings the developer typed; Production ones only once approved.
             RedirectUris: [.. app.RedirectUris.Where(u => u.Status == RedirectUriStatus.Approved).OrderBy(u => u.CreatedAt).Select(u => u.Uri)],
             // Not approved (or suspended): the client exists but every credential gets invalid_client.
-            Enabled: app.Status == AppStatus.Active);
+            Enabled: app.Status == AppStatus.Active,
+            // The consent page shows the logo from these bytes, never from the developer's host (ADR 0012).
+            LogoDataUri: await logos.DataUriAsync(app.LogoUrl, cancellationToken));
 
         var (result, error) = await CallAsync(environment, app.LastSyncError, () => admin.PutClientAsync(environment, app.ClientId, descriptor, cancellationToken), cancellationToken);
         await RecordAsync(app, result is null ? SyncState.Failed : SyncState.Synced, error, cancellationToken);

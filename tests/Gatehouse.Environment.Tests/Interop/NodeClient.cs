@@ -23,7 +23,15 @@ public static class NodeClient
         }
     }
 
-    public static async Task<JsonElement> RunAsync(string script, object input)
+    public static Task<JsonElement> RunAsync(string script, object input) =>
+        RunAsync(script, input, browser: null);
+
+    /// <summary>
+    /// Runs a script that may stop half-way for a browser: it writes one JSON line
+    /// <c>{"authorize": url}</c> and waits for one line on stdin (the callback URL); the
+    /// <paramref name="browser"/> turns the first into the second. The last line is the result.
+    /// </summary>
+    public static async Task<JsonElement> RunAsync(string script, object input, Func<string, Task<string>>? browser)
     {
         var directory = InteropDirectory;
         Assert.True(Directory.Exists(Path.Combine(directory, "node_modules")),
@@ -31,17 +39,42 @@ public static class NodeClient
         var start = new ProcessStartInfo("node", [script])
         {
             WorkingDirectory = directory,
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
         start.Environment["GATEHOUSE_INTEROP"] = JsonSerializer.Serialize(input);
         using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await process.WaitForExitAsync(timeout.Token);
-        var text = await output;
-        Assert.True(process.ExitCode == 0, $"node {script} failed ({process.ExitCode}): {text}\n{await error}");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var lines = new List<string>();
+        try
+        {
+            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                lines.Add(line);
+                if (line.StartsWith("{\"authorize\":", StringComparison.Ordinal))
+                {
+                    Assert.NotNull(browser);
+                    var url = JsonDocument.Parse(line).RootElement.GetProperty("authorize").GetString()!;
+                    var callback = await browser(url);
+                    await process.StandardInput.WriteLineAsync(callback);
+                    await process.StandardInput.FlushAsync();
+                }
+            }
+
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        var text = lines.Count > 0 ? lines[^1] : "";
+        Assert.True(process.ExitCode == 0, $"node {script} failed ({process.ExitCode}): {string.Join('\n', lines)}\n{await error}");
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 }

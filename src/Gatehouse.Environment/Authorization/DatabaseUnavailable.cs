@@ -1,0 +1,56 @@
+using System.Data.Common;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Gatehouse.Environment.Authorization;
+
+/// <summary>
+/// The store is down (connection refused, database dropped, file gone): 503 with <c>Retry-After</c>,
+/// never a 500 and never a success. RFC 7009 §2.2.1: on 503 "the client must assume the token still
+/// exists"; fosite CVE-2020-15223 answered 200 to a revocation whose store failed (SECURITY.md RV6, DB1).
+/// OAuth endpoints answer in RFC 6749 form (<c>temporarily_unavailable</c>), everything else ProblemDetails.
+/// </summary>
+public sealed class DatabaseUnavailableHandler(ILogger<DatabaseUnavailableHandler> logger) : IExceptionHandler
+{
+    public const int RetryAfterSeconds = 5;
+
+    public static bool IsStoreFailure(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is DbException or TimeoutException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (!IsStoreFailure(exception) || httpContext.Response.HasStarted)
+        {
+            return false;
+        }
+
+        logger.LogError(exception, "Database unavailable while serving {Path}", httpContext.Request.Path.Value);
+        var response = httpContext.Response;
+        response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers.CacheControl = "no-store";
+        if (httpContext.Request.Path.StartsWithSegments("/connect", StringComparison.Ordinal))
+        {
+            await response.WriteAsJsonAsync(new Dictionary<string, string>
+            {
+                ["error"] = "temporarily_unavailable",
+                ["error_description"] = "The authorization server cannot reach its store. Retry later; nothing was changed.",
+            }, cancellationToken);
+        }
+        else
+        {
+            await Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service temporarily unavailable.").ExecuteAsync(httpContext);
+        }
+
+        return true;
+    }
+}
