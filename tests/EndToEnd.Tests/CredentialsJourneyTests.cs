@@ -142,7 +142,7 @@ public abstract class CredentialsJourneyTests(DatabaseProvider provider)
             Scope = "target:b",
         });
 
-    private static async Task SignUpAndInAsync(IPage page, string portalUrl, string email)
+    internal static async Task SignUpAndInAsync(IPage page, string portalUrl, string email)
     {
         await page.GotoAsync($"{portalUrl}/account/sign-up");
         await page.GetByLabel("Work email").FillAsync(email);
