@@ -51,8 +51,8 @@ public sealed class GatehouseUnderTest : IAsyncDisposable
             ["Portal:Mail:DevOutbox"] = "true",
             ["Portal:DemoData:Enabled"] = "false",
             ["Portal:Provisioning:IntervalSeconds"] = "1",
-            // Every log line (Debug and up) also goes to the EventSource provider, so LogCapture sees it.
-            ["Logging:EventSource:LogLevel:Default"] = "Debug",
+            // Every log line (Information and up, whatever the category) also goes to the EventSource provider, so LogCapture sees it.
+            ["Logging:EventSource:LogLevel:Default"] = "Information",
             ["Portal:SignUp:FreeMailDomains:0"] = "gmail.com",
             ["Environments:pie:DisplayName"] = "PIE",
             ["Environments:pie:Url"] = FreePort.NextUrl(),
@@ -143,6 +143,55 @@ public sealed class GatehouseUnderTest : IAsyncDisposable
         }
 
         planes.Clear();
+    }
+
+    /// <summary>Every row of every table of the portal's and both environments' databases, as text, to scan for what must never be stored.</summary>
+    public async Task<string> DumpDatabasesAsync()
+    {
+        var dump = new System.Text.StringBuilder();
+        foreach (var database in databases)
+        {
+            await using System.Data.Common.DbConnection connection = database.Provider == DatabaseProvider.Sqlite
+                ? new Microsoft.Data.Sqlite.SqliteConnection(database.ConnectionString)
+                : new Npgsql.NpgsqlConnection(database.ConnectionString);
+            await connection.OpenAsync();
+            var tables = new List<string>();
+            await using (var list = connection.CreateCommand())
+            {
+                list.CommandText = database.Provider == DatabaseProvider.Sqlite
+                    ? "SELECT name FROM sqlite_master WHERE type = 'table'"
+                    : "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'";
+                await using var reader = await list.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    tables.Add(reader.GetString(0));
+                }
+            }
+
+            foreach (var table in tables)
+            {
+                await using var select = connection.CreateCommand();
+                select.CommandText = $"SELECT * FROM \"{table}\"";
+                await using var reader = await select.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    for (var i = 0; i < reader.FieldCount; i++)
+                    {
+                        var value = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                        dump.Append(value switch
+                        {
+                            string[] array => string.Join(",", array),
+                            byte[] bytes => System.Text.Encoding.UTF8.GetString(bytes),
+                            _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture),
+                        }).Append('|');
+                    }
+
+                    dump.AppendLine();
+                }
+            }
+        }
+
+        return dump.ToString();
     }
 
     public async ValueTask DisposeAsync()
