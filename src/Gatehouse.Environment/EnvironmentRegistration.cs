@@ -31,6 +31,7 @@ public static class EnvironmentRegistration
         services.AddEnvironmentAuthorization(environment.ResolveIssuer(), environmentKey, environment);
         services.AddRazorPages(o => o.RootDirectory = "/");
         services.AddScoped<ClientProvisioning>();
+        services.AddSecretUseRecording();
         services.AddScoped<DirectoryProvisioning>();
         services.AddScoped<SandboxProvisioning>();
         services.AddPartnerApi(environmentKey);

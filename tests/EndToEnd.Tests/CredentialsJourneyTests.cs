@@ -8,7 +8,9 @@ namespace Gatehouse.EndToEnd.Tests;
 /// <summary>
 /// Guide steps 1–2 for a PIE app and a Production app in Chromium, then the credential lifecycle
 /// checked with a third-party OAuth client (Duende.IdentityModel): rotation overlap, revocation,
-/// expiry "now" (enforced by the environment's own clock, no sleeping), and Production approval.
+/// expiry "now" (enforced by the environment's own clock, no sleeping), Production approval and
+/// rotation in Production. Afterwards no secret is in any log line of any plane or in any row of any
+/// database (portal, PIE, Production).
 /// </summary>
 public abstract class CredentialsJourneyTests(DatabaseProvider provider)
 {
@@ -20,8 +22,9 @@ public abstract class CredentialsJourneyTests(DatabaseProvider provider)
     static CredentialsJourneyTests() => System.Environment.SetEnvironmentVariable("Portal__PlatformAdmins__0", AdminEmail);
 
     [Fact]
-    public async Task Credentials_RotateRevokeExpireAndProductionApproval_WorkWithARealOAuthClient()
+    public async Task Credentials_PieAndProductionRotateRevokeExpireAndApproval_WorkWithARealOAuthClient()
     {
+        var logs = LogCapture.Process;
         await using var product = await GatehouseUnderTest.StartAsync(provider);
         var (playwright, browser) = await Browser.LaunchAsync();
         using var _ = playwright;
@@ -94,6 +97,50 @@ public abstract class CredentialsJourneyTests(DatabaseProvider provider)
         Assert.NotEqual(HttpStatusCode.Unauthorized, approved.HttpStatusCode);
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator("#app-status-fact")).ToHaveTextAsync("Active");
+
+        // Rotation in Production, checked where only client authentication decides (introspection):
+        // both secrets work in the overlap; once the old one is revoked it gets invalid_client.
+        var productionIntrospect = product.ProductionUrl + "/connect/introspect";
+        await AssertAuthenticatesAsync(http, productionIntrospect, productionClientId, productionSecret);
+        await page.Locator("#overlap-days").SelectOptionAsync("7");
+        await page.Locator("#rotate-secret").ClickAsync();
+        var productionSecond = await page.Locator("#new-client-secret").InputValueAsync();
+        await AssertAuthenticatesAsync(http, productionIntrospect, productionClientId, productionSecret);
+        await AssertAuthenticatesAsync(http, productionIntrospect, productionClientId, productionSecond);
+        await page.Locator($"tr[data-secret-hint='{productionSecret[^4..]}'] button", new() { HasText = "Revoke" }).ClickAsync();
+        await Assertions.Expect(page.Locator($"tr[data-secret-hint='{productionSecret[^4..]}'] .secret-state")).ToHaveTextAsync("Revoked");
+        var revoked = await IntrospectAsync(http, productionIntrospect, productionClientId, productionSecret);
+        Assert.Equal(HttpStatusCode.Unauthorized, revoked.HttpStatusCode);
+        Assert.Contains("invalid_client", revoked.Raw, StringComparison.Ordinal);
+        await AssertAuthenticatesAsync(http, productionIntrospect, productionClientId, productionSecond);
+
+        // Issue 4: no plaintext secret in any database, nor in any log line of any plane.
+        string[] secrets = [journey.ClientSecret, second, third, productionSecret, productionSecond];
+        var dump = await product.DumpDatabasesAsync();
+        Assert.Contains(productionClientId, dump, StringComparison.Ordinal);
+        var lines = logs.Lines.ToList();
+        Assert.Contains(lines, l => l.Contains("provisioned for organisation", StringComparison.Ordinal));
+        foreach (var secret in secrets)
+        {
+            Assert.DoesNotContain(secret, dump, StringComparison.Ordinal);
+            Assert.DoesNotContain(lines, l => l.Contains(secret, StringComparison.Ordinal));
+        }
+    }
+
+    private static Task<TokenIntrospectionResponse> IntrospectAsync(HttpClient http, string introspectionEndpoint, string clientId, string secret) =>
+        http.IntrospectTokenAsync(new TokenIntrospectionRequest
+        {
+            Address = introspectionEndpoint,
+            ClientId = clientId,
+            ClientSecret = secret,
+            Token = "not-a-real-token",
+        });
+
+    private static async Task AssertAuthenticatesAsync(HttpClient http, string introspectionEndpoint, string clientId, string secret)
+    {
+        var response = await IntrospectAsync(http, introspectionEndpoint, clientId, secret);
+        Assert.False(response.IsError, $"{response.HttpStatusCode} {response.Raw}");
+        Assert.False(response.IsActive);
     }
 
     private static async Task OpenAppAsync(IPage page, string portalUrl, string name)
@@ -142,7 +189,7 @@ public abstract class CredentialsJourneyTests(DatabaseProvider provider)
             Scope = "target:b",
         });
 
-    private static async Task SignUpAndInAsync(IPage page, string portalUrl, string email)
+    internal static async Task SignUpAndInAsync(IPage page, string portalUrl, string email)
     {
         await page.GotoAsync($"{portalUrl}/account/sign-up");
         await page.GetByLabel("Work email").FillAsync(email);

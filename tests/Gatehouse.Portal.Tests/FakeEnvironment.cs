@@ -28,6 +28,12 @@ public sealed class FakeEnvironment : IAsyncDisposable
 
     public ConcurrentDictionary<Guid, bool> Deleted { get; } = new();
 
+    /// <summary>What GET /admin/v1/clients/{id} reports as each secret's last use, by client id.</summary>
+    public ConcurrentDictionary<Guid, IReadOnlyList<ClientSecretLastUsed>> LastUsed { get; } = new();
+
+    /// <summary>How long GET /admin/v1/clients/{id} takes to answer (an environment that hangs).</summary>
+    public TimeSpan ClientStateDelay { get; set; }
+
     public static string BusinessCodeFor(Guid organisationId) => "SBX" + organisationId.ToString("N")[^6..].ToUpperInvariant();
 
     public async Task StartAsync()
@@ -41,6 +47,13 @@ public sealed class FakeEnvironment : IAsyncDisposable
         {
             Clients[clientId] = descriptor;
             return TypedResults.Ok(new ClientProvisioned(clientId, descriptor.Scopes));
+        });
+        admin.MapGet("/clients/{clientId:guid}", async Task<IResult> (Guid clientId, HttpContext http) =>
+        {
+            await Task.Delay(ClientStateDelay, http.RequestAborted);
+            return Clients.TryGetValue(clientId, out var client)
+                ? TypedResults.Ok(new ClientState(clientId, client.Enabled, LastUsed.TryGetValue(clientId, out var used) ? used : []))
+                : TypedResults.NotFound();
         });
         admin.MapDelete("/clients/{clientId:guid}", (Guid clientId) =>
         {
@@ -56,12 +69,16 @@ public sealed class FakeEnvironment : IAsyncDisposable
         await app.StartAsync();
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops listening (the environment goes down); <see cref="StartAsync"/> brings it back on the same URL.</summary>
+    public async Task StopAsync()
     {
         if (app is not null)
         {
             await app.StopAsync();
             await app.DisposeAsync();
+            app = null;
         }
     }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
 }

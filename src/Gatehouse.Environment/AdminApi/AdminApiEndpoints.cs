@@ -18,6 +18,8 @@ public static class AdminApiEndpoints
             .ExcludeFromDescription();
 
         admin.MapPut("/clients/{clientId:guid}", PutClientAsync);
+        admin.MapGet("/clients/{clientId:guid}", async Task<Results<Ok<ClientState>, NotFound>> (Guid clientId, ClientProvisioning clients, CancellationToken ct) =>
+            await clients.GetStateAsync(clientId, ct) is { } state ? TypedResults.Ok(state) : TypedResults.NotFound());
         admin.MapDelete("/clients/{clientId:guid}", async (Guid clientId, ClientProvisioning clients, CancellationToken ct) =>
         {
             await clients.DeleteAsync(clientId, ct);

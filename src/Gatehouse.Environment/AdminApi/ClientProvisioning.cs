@@ -1,5 +1,7 @@
 using Gatehouse.Environment.Authorization;
+using Gatehouse.Environment.Data;
 using Gatehouse.Hosting.Contracts;
+using Microsoft.EntityFrameworkCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Gatehouse.Environment.AdminApi;
@@ -12,7 +14,9 @@ namespace Gatehouse.Environment.AdminApi;
 public sealed class ClientProvisioning(
     IOpenIddictApplicationManager applications,
     IOpenIddictTokenManager tokens,
-    IOpenIddictAuthorizationManager authorizations)
+    IOpenIddictAuthorizationManager authorizations,
+    EnvironmentDbContext db,
+    SecretUseRecorder uses)
 {
     public static Dictionary<string, string[]> Validate(ClientDescriptor descriptor)
     {
@@ -150,6 +154,9 @@ public sealed class ClientProvisioning(
             await RevokeAsync(id, cancellationToken);
         }
 
+        // Secrets the portal no longer sends (revoked and replaced) lose their "last used" row.
+        var secretIds = descriptor.Secrets.Select(s => s.Id).ToList();
+        await db.Set<SecretUse>().Where(u => u.ClientId == id && !secretIds.Contains(u.SecretId)).ExecuteDeleteAsync(cancellationToken);
         return new ClientProvisioned(clientId, scopes);
     }
 
@@ -164,6 +171,25 @@ public sealed class ClientProvisioning(
             // token entry validation rejects its access tokens from now on.
             await applications.DeleteAsync(existing, cancellationToken);
         }
+
+        await db.Set<SecretUse>().Where(u => u.ClientId == id).ExecuteDeleteAsync(cancellationToken);
+        uses.Forget(id);
+    }
+
+    /// <summary>The client's enabled flag and when each of its secrets last authenticated; null if there is no such client.</summary>
+    public async Task<ClientState?> GetStateAsync(Guid clientId, CancellationToken cancellationToken)
+    {
+        var id = clientId.ToString();
+        if (await applications.FindByClientIdAsync(id, cancellationToken) is not { } application)
+        {
+            return null;
+        }
+
+        // A disabled client keeps its row but no secret hashes (see PutAsync).
+        var enabled = application is OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication { ClientSecret: { } stored }
+            && stored != ClassApplicationManager.Serialize([]);
+        var used = await db.Set<SecretUse>().AsNoTracking().Where(u => u.ClientId == id).ToListAsync(cancellationToken);
+        return new ClientState(clientId, enabled, [.. used.OrderBy(u => u.SecretId).Select(u => new ClientSecretLastUsed(u.SecretId, u.LastUsedAt))]);
     }
 
     private async Task RevokeAsync(string clientId, CancellationToken cancellationToken)

@@ -19,7 +19,8 @@ public sealed class ClassApplicationManager(
     ILogger<OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication>> logger,
     IOptionsMonitor<OpenIddictCoreOptions> options,
     IOpenIddictApplicationStore<OpenIddictEntityFrameworkCoreApplication> store,
-    TimeProvider time)
+    TimeProvider time,
+    SecretUseRecorder uses)
     : OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication>(cache, logger, options, store)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -33,21 +34,44 @@ public sealed class ClassApplicationManager(
         return ValueTask.FromResult(secret);
     }
 
-    protected override ValueTask<bool> ValidateClientSecretAsync(string secret, string comparand, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Client authentication (token, introspection, revocation). On success the matching secret's
+    /// use is recorded, by its id only, off the request path (ADR 0015).
+    /// </summary>
+    public override async ValueTask<bool> ValidateClientSecretAsync(OpenIddictEntityFrameworkCoreApplication application, string secret, CancellationToken cancellationToken = default)
+    {
+        if (!await base.ValidateClientSecretAsync(application, secret, cancellationToken))
+        {
+            return false;
+        }
+
+        if (application.ClientId is { } clientId && Match(secret, application.ClientSecret) is { } secretId)
+        {
+            uses.Record(clientId, secretId);
+        }
+
+        return true;
+    }
+
+    protected override ValueTask<bool> ValidateClientSecretAsync(string secret, string comparand, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Match(secret, comparand) is not null);
+
+    /// <summary>The id of the unexpired entry the presented secret matches, if any.</summary>
+    private Guid? Match(string secret, string? comparand)
     {
         var now = time.GetUtcNow();
-        var valid = false;
+        Guid? matched = null;
 
         // Every unexpired entry is checked (no early exit), so timing does not tell which one matched.
-        foreach (var entry in Deserialize(comparand) ?? [])
+        foreach (var entry in comparand is null ? [] : Deserialize(comparand) ?? [])
         {
-            if (entry.ExpiresAt is not { } expiresAt || expiresAt > now)
+            if ((entry.ExpiresAt is not { } expiresAt || expiresAt > now) && ClientSecrets.Verify(secret, entry.Hash))
             {
-                valid |= ClientSecrets.Verify(secret, entry.Hash);
+                matched ??= entry.Id;
             }
         }
 
-        return ValueTask.FromResult(valid);
+        return matched;
     }
 
     private static List<ClientSecretHash>? Deserialize(string value)

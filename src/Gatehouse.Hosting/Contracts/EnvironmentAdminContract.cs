@@ -49,6 +49,12 @@ public sealed record ClientDescriptor(
 
 public sealed record ClientProvisioned(Guid ClientId, IReadOnlyList<string> Scopes);
 
+/// <summary>GET <c>/admin/v1/clients/{clientId}</c>: what the environment observed about the client (404 if it has none).</summary>
+/// <param name="Secrets">Per secret (by <see cref="ClientSecretHash.Id"/>) that has authenticated: when it last did, to within a minute. A secret not listed has never been used.</param>
+public sealed record ClientState(Guid ClientId, bool Enabled, IReadOnlyList<ClientSecretLastUsed> Secrets);
+
+public sealed record ClientSecretLastUsed(Guid SecretId, DateTimeOffset LastUsedAt);
+
 /// <summary>
 /// PUT <c>/admin/v1/sandboxes/{organisationId}</c>: make sure the organisation has a sandbox business and API user,
 /// and, when given, an Access Controller user (who consents for Partner apps).

@@ -26,8 +26,9 @@ public sealed class AppSecret
     public DateTimeOffset? ExpiresAt { get; set; }
 
     /// <summary>
-    /// Not yet filled: the environment validates secrets and would have to report use back to the
-    /// portal (a later contract addition). Shown as "not reported".
+    /// Not filled: the environment sees client authentication and reports "last used" live
+    /// (GET /admin/v1/clients/{id}, see <see cref="SecretLastUse"/> and ADR 0015); the column stays
+    /// so no migration is needed, and may later cache the last report.
     /// </summary>
     public DateTimeOffset? LastUsedAt { get; set; }
 

@@ -10,12 +10,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Gatehouse.Portal.Apps;
 
-public sealed record SecretRow(Guid Id, string Hint, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt, bool Active);
+public sealed record SecretRow(Guid Id, string Hint, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, string LastUsed, DateTimeOffset? RevokedAt, bool Active);
 
 /// <summary>A secret (and, for a twin, a new app) shown this one time.</summary>
 public sealed record IssuedSecret(Guid AppId, string AppName, Guid ClientId, string Secret, bool IsNewApp);
 
-public sealed class AppDetailsModel(PortalDbContext db, Members members, PortalEnvironments environments, AppLifecycle lifecycle, TimeProvider clock) : PageModel
+public sealed class AppDetailsModel(PortalDbContext db, Members members, PortalEnvironments environments, AppLifecycle lifecycle, SecretLastUse lastUse, TimeProvider clock) : PageModel
 {
     public App App { get; private set; } = null!;
 
@@ -42,6 +42,9 @@ public sealed class AppDetailsModel(PortalDbContext db, Members members, PortalE
     public IReadOnlyList<SecretRow> Secrets { get; private set; } = [];
 
     public IssuedSecret? Issued { get; private set; }
+
+    /// <summary>False when the environment could not say when the secrets were last used.</summary>
+    public bool LastUseKnown { get; private set; }
 
     public DateTimeOffset Now { get; private set; }
 
@@ -206,8 +209,10 @@ public sealed class AppDetailsModel(PortalDbContext db, Members members, PortalE
         var products = await db.ApiProducts.AsNoTracking().Where(p => app.ProductCodes.Contains(p.Code)).OrderBy(p => p.SortOrder).ToListAsync(cancellationToken);
         Products = [.. products.Select(p => p.Name)];
         Scopes = CatalogueSeed.ScopesFor(products);
+        var used = await lastUse.ForAsync(app, cancellationToken);
         Secrets = [.. app.Secrets.OrderByDescending(s => s.CreatedAt)
-            .Select(s => new SecretRow(s.Id, s.Hint, s.CreatedAt, s.ExpiresAt, s.LastUsedAt, s.RevokedAt, s.IsActive(Now)))];
+            .Select(s => new SecretRow(s.Id, s.Hint, s.CreatedAt, s.ExpiresAt, used.Describe(s.Id), s.RevokedAt, s.IsActive(Now)))];
+        LastUseKnown = used.Known;
         return null;
     }
 

@@ -21,7 +21,9 @@ public sealed record AddRedirectUriRequest(string? Uri);
 
 public sealed record ProductionAccessRequest(bool TestedInPie, bool StoresSecretsSecurely, bool HasPrivacyPolicy, string? UseCase);
 
-public sealed record SecretResource(Guid Id, string Hint, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt, bool Active);
+/// <param name="LastUsedAt">When the secret last authenticated, as its environment reports it (to within a minute); null if never or unknown.</param>
+/// <param name="LastUsedKnown">False when the environment could not be asked just now, so <paramref name="LastUsedAt"/> says nothing.</param>
+public sealed record SecretResource(Guid Id, string Hint, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt, bool LastUsedKnown, DateTimeOffset? RevokedAt, bool Active);
 
 public sealed record RedirectUriResource(Guid Id, string Uri, string Status, string? RejectionReason);
 
@@ -45,7 +47,7 @@ public sealed record AppResource(
     string? ReviewNote,
     DateTimeOffset CreatedAt)
 {
-    public static AppResource From(App app, DateTimeOffset now) => new(
+    public static AppResource From(App app, DateTimeOffset now, SecretLastUseReport lastUse) => new(
         app.Id,
         app.Name,
         app.Description,
@@ -56,7 +58,7 @@ public sealed record AppResource(
         app.Status switch { AppStatus.Active => "active", AppStatus.PendingApproval => "pending_approval", _ => "suspended" },
         app.ClientId,
         app.ProductCodes,
-        [.. app.Secrets.OrderByDescending(s => s.CreatedAt).Select(s => new SecretResource(s.Id, s.Hint, s.CreatedAt, s.ExpiresAt, s.LastUsedAt, s.RevokedAt, s.IsActive(now)))],
+        [.. app.Secrets.OrderByDescending(s => s.CreatedAt).Select(s => new SecretResource(s.Id, s.Hint, s.CreatedAt, s.ExpiresAt, lastUse.For(s.Id), lastUse.Known, s.RevokedAt, s.IsActive(now)))],
         [.. app.RedirectUris.OrderBy(u => u.CreatedAt).Select(u => new RedirectUriResource(u.Id, u.Uri, u.Status.ToString().ToLowerInvariant(), u.RejectionReason))],
         new SyncResource(app.SyncState.ToString().ToLowerInvariant(), app.LastSyncError, app.LastSyncedAt),
         app.ProductionRequestedAt,

@@ -54,11 +54,12 @@ public static class ManagementApiEndpoints
         return TypedResults.Ok(products.Select(p => new ProductResource(p.Code, p.Name, p.Scopes)).ToList());
     }
 
-    private static async Task<Ok<List<AppResource>>> ListAppsAsync(HttpContext http, AppLifecycle lifecycle, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<Ok<List<AppResource>>> ListAppsAsync(HttpContext http, AppLifecycle lifecycle, SecretLastUse lastUse, TimeProvider clock, CancellationToken cancellationToken)
     {
         var apps = await lifecycle.ListAsync(PersonalAccessTokenFilter.Caller(http).Member, cancellationToken);
+        var used = await lastUse.ForAsync(apps, cancellationToken);
         var now = clock.GetUtcNow();
-        return TypedResults.Ok(apps.Select(a => AppResource.From(a, now)).ToList());
+        return TypedResults.Ok(apps.Select(a => AppResource.From(a, now, used[a.Id])).ToList());
     }
 
     private static async Task<Results<Created<CreatedAppResource>, ValidationProblem>> CreateAppAsync(
@@ -71,12 +72,12 @@ public static class ManagementApiEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        return TypedResults.Created($"{BasePath}/apps/{created.App.Id}", new CreatedAppResource(await ReloadAsync(lifecycle, member, created.App.Id, clock, cancellationToken), created.Secret));
+        return TypedResults.Created($"{BasePath}/apps/{created.App.Id}", new CreatedAppResource(await ReloadAsync(http, lifecycle, member, created.App.Id, clock, cancellationToken), created.Secret));
     }
 
-    private static async Task<Results<Ok<AppResource>, ProblemHttpResult>> GetAppAsync(Guid id, HttpContext http, AppLifecycle lifecycle, TimeProvider clock, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<AppResource>, ProblemHttpResult>> GetAppAsync(Guid id, HttpContext http, AppLifecycle lifecycle, SecretLastUse lastUse, TimeProvider clock, CancellationToken cancellationToken) =>
         await lifecycle.FindAsync(PersonalAccessTokenFilter.Caller(http).Member, id, cancellationToken) is { } app
-            ? TypedResults.Ok(AppResource.From(app, clock.GetUtcNow()))
+            ? TypedResults.Ok(AppResource.From(app, clock.GetUtcNow(), await lastUse.ForAsync(app, cancellationToken)))
             : NotFound();
 
     private static Task<Results<Ok<AppResource>, ValidationProblem, ProblemHttpResult>> UpdateAppAsync(
@@ -118,7 +119,7 @@ public static class ManagementApiEndpoints
 
         var s = issued.Secret;
         return TypedResults.Created($"{BasePath}/apps/{id}/secrets/{s.Id}",
-            new IssuedSecretResource(new SecretResource(s.Id, s.Hint, s.CreatedAt, s.ExpiresAt, s.LastUsedAt, s.RevokedAt, s.IsActive(now)), issued.Plaintext));
+            new IssuedSecretResource(new SecretResource(s.Id, s.Hint, s.CreatedAt, s.ExpiresAt, LastUsedAt: null, LastUsedKnown: true, s.RevokedAt, s.IsActive(now)), issued.Plaintext));
     }
 
     private static Task<Results<Ok<AppResource>, ValidationProblem, ProblemHttpResult>> RevokeSecretAsync(
@@ -153,7 +154,7 @@ public static class ManagementApiEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        return TypedResults.Created($"{BasePath}/apps/{created.App.Id}", new CreatedAppResource(await ReloadAsync(lifecycle, member, created.App.Id, clock, cancellationToken), created.Secret));
+        return TypedResults.Created($"{BasePath}/apps/{created.App.Id}", new CreatedAppResource(await ReloadAsync(http, lifecycle, member, created.App.Id, clock, cancellationToken), created.Secret));
     }
 
     private static async Task<Results<Ok<AppResource>, ValidationProblem, ProblemHttpResult>> ActAsync(
@@ -171,11 +172,15 @@ public static class ManagementApiEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        return TypedResults.Ok(await ReloadAsync(lifecycle, member, id, clock, cancellationToken));
+        return TypedResults.Ok(await ReloadAsync(http, lifecycle, member, id, clock, cancellationToken));
     }
 
-    private static async Task<AppResource> ReloadAsync(AppLifecycle lifecycle, Organisations.Member member, Guid id, TimeProvider clock, CancellationToken cancellationToken) =>
-        AppResource.From((await lifecycle.ListAsync(member, cancellationToken)).Single(a => a.Id == id), clock.GetUtcNow());
+    private static async Task<AppResource> ReloadAsync(HttpContext http, AppLifecycle lifecycle, Organisations.Member member, Guid id, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var app = (await lifecycle.ListAsync(member, cancellationToken)).Single(a => a.Id == id);
+        var lastUse = http.RequestServices.GetRequiredService<SecretLastUse>();
+        return AppResource.From(app, clock.GetUtcNow(), await lastUse.ForAsync(app, cancellationToken));
+    }
 
     private static ProblemHttpResult NotFound() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such app in your organisation.");

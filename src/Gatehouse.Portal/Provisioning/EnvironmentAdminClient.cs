@@ -28,6 +28,26 @@ public sealed class EnvironmentAdminClient(HttpClient http)
             ?? throw new EnvironmentAdminException($"{environment.DisplayName} sent an empty answer.");
     }
 
+    /// <summary>What the environment observed about the client (when each secret last authenticated); null if it has no such client.</summary>
+    public async Task<ClientState?> GetClientAsync(EnvironmentEndpoint environment, Guid clientId, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(environment.Url.TrimEnd('/') + EnvironmentAdminApi.Client(clientId), UriKind.Absolute));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", environment.AdminApiKey);
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new EnvironmentAdminException($"{environment.DisplayName} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
+        }
+
+        return await response.Content.ReadFromJsonAsync<ClientState>(cancellationToken)
+            ?? throw new EnvironmentAdminException($"{environment.DisplayName} sent an empty answer.");
+    }
+
     /// <summary>Deletes the client (the environment revokes its tokens first); a client already gone is fine.</summary>
     public async Task<ClientProvisioned> DeleteClientAsync(EnvironmentEndpoint environment, Guid clientId, CancellationToken cancellationToken)
     {

@@ -14,4 +14,11 @@ public sealed class ProvisioningOptions
     /// <summary>Per call to an environment's admin API; short, because pushes also run inside page requests.</summary>
     [Range(1, 120)]
     public int TimeoutSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// For reading secrets' "last used" while a page or API response waits: short, so an environment
+    /// that is down makes the page say "unknown" rather than slow (ADR 0015).
+    /// </summary>
+    [Range(50, 30_000)]
+    public int LastUsedTimeoutMilliseconds { get; set; } = 1500;
 }

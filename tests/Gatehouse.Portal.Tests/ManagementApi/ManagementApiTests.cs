@@ -180,7 +180,7 @@ public abstract class ManagementApiTests
         Assert.Equal("apps:read", row.Scopes);
     }
 
-    private static async Task<string> CreateTokenAsync(Browser browser, bool write)
+    internal static async Task<string> CreateTokenAsync(Browser browser, bool write)
     {
         var fields = new List<(string, string)> { ("Input.Name", write ? "ci" : "read-only"), ("Input.Read", "true"), ("Input.LifetimeDays", "30") };
         if (write)
@@ -193,7 +193,7 @@ public abstract class ManagementApiTests
             ?? throw new InvalidOperationException("No token on the page.");
     }
 
-    private static HttpClient Client(PortalUnderTest portal, string token)
+    internal static HttpClient Client(PortalUnderTest portal, string token)
     {
         var client = new HttpClient { BaseAddress = new Uri(portal.Url) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

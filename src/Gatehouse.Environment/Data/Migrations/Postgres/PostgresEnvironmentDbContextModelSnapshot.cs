@@ -54,6 +54,23 @@ namespace Gatehouse.Environment.Data.Migrations.Postgres
                     b.ToTable("EnvironmentKeys");
                 });
 
+            modelBuilder.Entity("Gatehouse.Environment.Authorization.SecretUse", b =>
+                {
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("SecretId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ClientId", "SecretId");
+
+                    b.ToTable("ClientSecretUses", (string)null);
+                });
+
             modelBuilder.Entity("Gatehouse.Environment.Businesses.Business", b =>
                 {
                     b.Property<Guid>("Id")

@@ -48,6 +48,23 @@ namespace Gatehouse.Environment.Data.Migrations.Sqlite
                     b.ToTable("EnvironmentKeys");
                 });
 
+            modelBuilder.Entity("Gatehouse.Environment.Authorization.SecretUse", b =>
+                {
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SecretId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("LastUsedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ClientId", "SecretId");
+
+                    b.ToTable("ClientSecretUses", (string)null);
+                });
+
             modelBuilder.Entity("Gatehouse.Environment.Businesses.Business", b =>
                 {
                     b.Property<Guid>("Id")
