@@ -60,6 +60,10 @@ namespace Gatehouse.Environment.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Abn")
+                        .HasMaxLength(11)
+                        .HasColumnType("character varying(11)");
+
                     b.Property<string>("Code")
                         .IsRequired()
                         .HasMaxLength(32)
