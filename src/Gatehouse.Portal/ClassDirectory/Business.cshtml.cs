@@ -68,7 +68,9 @@ public sealed class BusinessModel(DirectoryConsole console, EnvironmentAdminClie
         EnvironmentName = console.DisplayName(Environment);
         if (!IsNew)
         {
+            // The route names the business being edited; the read-only field is not trusted (or needed).
             Input.Code = Code!;
+            ModelState.Remove("Input.Code");
         }
 
         var brands = ParseBrands(Input.Brands);

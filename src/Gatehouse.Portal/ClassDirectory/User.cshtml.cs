@@ -79,7 +79,9 @@ public sealed class ClassUserModel(DirectoryConsole console, EnvironmentAdminCli
         EnvironmentName = console.DisplayName(Environment);
         if (!IsNew)
         {
+            // The route names the user being edited; the read-only field is not trusted (or needed).
             Input.UserName = UserName!;
+            ModelState.Remove("Input.UserName");
         }
 
         for (var i = 0; i < Input.Memberships.Count; i++)
