@@ -591,6 +591,27 @@ namespace Gatehouse.Environment.Data.Migrations.Postgres
                     b.ToTable("MemberAccounts");
                 });
 
+            modelBuilder.Entity("Gatehouse.Environment.RateLimiting.RateLimitWindow", b =>
+                {
+                    b.Property<string>("Product")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("WindowStartUnixMs")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Product", "ClientId");
+
+                    b.ToTable("RateLimitWindows", (string)null);
+                });
+
             modelBuilder.Entity("Gatehouse.Environment.Usage.UsageRecord", b =>
                 {
                     b.Property<long>("Id")
