@@ -4,6 +4,7 @@ using Gatehouse.Hosting.Web;
 using Gatehouse.Portal.Accounts;
 using Gatehouse.Portal.Apps;
 using Gatehouse.Portal.Approvals;
+using Gatehouse.Portal.ClassDirectory;
 using Gatehouse.Portal.Audit;
 using Gatehouse.Portal.Data;
 using Gatehouse.Portal.Docs;
@@ -74,6 +75,7 @@ public static class PortalRegistration
         services.AddDocs(configuration);
         services.AddAppLifecycle();
         services.AddApprovals(configuration);
+        services.AddClassDirectory();
         services.AddManagementApi();
         services.AddHttpContextAccessor();
 

@@ -61,6 +61,18 @@ public sealed class EnvironmentUnderTest : IAsyncDisposable
         return environment;
     }
 
+    /// <summary>
+    /// Another node of the same environment: same database, issuer and clock, its own port (a cluster
+    /// behind a load balancer). The caller disposes it; the database stays this one's.
+    /// </summary>
+    public async Task<EnvironmentUnderTest> StartNodeAsync()
+    {
+        var node = new EnvironmentUnderTest(database, ownsDatabase: false, FreePort.NextUrl(), Key, time,
+            [.. settings, new($"{EnvironmentEndpoint.SectionName}:{Key}:Issuer", Issuer)]);
+        await node.App.StartAsync();
+        return node;
+    }
+
     public async Task RestartAsync()
     {
         await App.StopAsync();

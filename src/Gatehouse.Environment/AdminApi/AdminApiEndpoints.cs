@@ -28,6 +28,12 @@ public static class AdminApiEndpoints
         admin.MapPut("/sandboxes/{organisationId:guid}", PutSandboxAsync);
         admin.MapPut("/businesses/{code}", PutBusinessAsync);
         admin.MapPut("/users/{userName}", PutUserAsync);
+        admin.MapGet("/businesses", async (DirectoryProvisioning directory, CancellationToken ct) => TypedResults.Ok(await directory.BusinessesAsync(null, ct)));
+        admin.MapGet("/businesses/{code}", async Task<Results<Ok<BusinessView>, NotFound>> (string code, DirectoryProvisioning directory, CancellationToken ct) =>
+            (await directory.BusinessesAsync(code, ct)) is [var business] ? TypedResults.Ok(business) : TypedResults.NotFound());
+        admin.MapGet("/users", async (DirectoryProvisioning directory, CancellationToken ct) => TypedResults.Ok(await directory.UsersAsync(null, ct)));
+        admin.MapGet("/users/{userName}", async Task<Results<Ok<ClassUserView>, NotFound>> (string userName, DirectoryProvisioning directory, CancellationToken ct) =>
+            (await directory.UsersAsync(userName, ct)) is [var user] ? TypedResults.Ok(user) : TypedResults.NotFound());
         admin.MapGet("/status", () => TypedResults.Ok(new EnvironmentStatus(environment.DisplayName, environment.ResolveIssuer().AbsoluteUri)));
         return endpoints;
     }

@@ -1,5 +1,7 @@
 using Gatehouse.Environment.Businesses;
 using Gatehouse.Environment.Data;
+using Gatehouse.Environment.Funds;
+using Gatehouse.Environment.Sandbox;
 using Gatehouse.Environment.Users;
 using Gatehouse.Hosting.Contracts;
 using Microsoft.AspNetCore.Identity;
@@ -29,7 +31,67 @@ public sealed class DirectoryProvisioning(EnvironmentDbContext db, UserManager<C
             errors[nameof(request.Name)] = ["Name is required (at most 200 characters)."];
         }
 
+        if (request.Abn is { Length: > 0 } abn && !SandboxGenerator.IsValidAbn(abn.Replace(" ", "", StringComparison.Ordinal)))
+        {
+            errors[nameof(request.Abn)] = ["The ABN must be 11 digits with valid ATO check digits."];
+        }
+
+        if (request.Brands is { } brands)
+        {
+            if (brands.Count > 20 || brands.Any(b => b is null || !IsBusinessCode(b.Code ?? "") || string.IsNullOrWhiteSpace(b.Name) || b.Name.Length > 200))
+            {
+                errors[nameof(request.Brands)] = [$"At most 20 brands, each with a code of 1-{MaxCodeLength} letters, digits, '-' or '_' and a name of at most 200 characters."];
+            }
+            else if (brands.GroupBy(b => b.Code, StringComparer.OrdinalIgnoreCase).Any(g => g.Count() > 1))
+            {
+                errors[nameof(request.Brands)] = ["Each brand code may appear once."];
+            }
+        }
+
         return errors;
+    }
+
+    /// <summary>A password for a new user that the admin did not set: 20 characters from a CSPRNG (about 119 bits).</summary>
+    public static string GeneratePassword()
+    {
+        const string alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+        return string.Create(20, alphabet, (chars, a) =>
+        {
+            for (var i = 0; i < chars.Length; i++)
+            {
+                chars[i] = a[System.Security.Cryptography.RandomNumberGenerator.GetInt32(a.Length)];
+            }
+        });
+    }
+
+    public async Task<IReadOnlyList<BusinessView>> BusinessesAsync(string? code, CancellationToken cancellationToken)
+    {
+        var query = db.Businesses.AsNoTracking();
+        if (code is not null)
+        {
+            query = query.Where(b => b.Code == code);
+        }
+
+        var businesses = await query.ToListAsync(cancellationToken);
+        var ids = businesses.Select(b => b.Id).ToList();
+        var brands = await db.Brands.AsNoTracking().Where(b => ids.Contains(b.BusinessId)).ToListAsync(cancellationToken);
+        return [.. businesses.OrderBy(b => b.Code, StringComparer.Ordinal).Select(b => new BusinessView(b.Code, b.Name, b.Abn, b.IsSandbox,
+            [.. brands.Where(r => r.BusinessId == b.Id).OrderBy(r => r.Code, StringComparer.Ordinal).Select(r => new BrandRequest(r.Code, r.Name))]))];
+    }
+
+    public async Task<IReadOnlyList<ClassUserView>> UsersAsync(string? userName, CancellationToken cancellationToken)
+    {
+        var query = db.Users.AsNoTracking();
+        if (userName is not null)
+        {
+            var normalized = users.NormalizeName(userName);
+            query = query.Where(u => u.NormalizedUserName == normalized);
+        }
+
+        var list = await query.Include(u => u.Memberships).ThenInclude(m => m.Business).ToListAsync(cancellationToken);
+        return [.. list.OrderBy(u => u.UserName, StringComparer.Ordinal).Select(u => new ClassUserView(
+            u.UserName ?? "", u.Email ?? "", u.DisplayName, u.LockoutEnd == DateTimeOffset.MaxValue, u.TwoFactorEnabled,
+            [.. u.Memberships.OrderBy(m => m.Business.Code, StringComparer.Ordinal).Select(m => new MembershipRequest(m.Business.Code, m.Role, m.IsApiUser))]))];
     }
 
     public static Dictionary<string, string[]> Validate(string userName, ClassUserRequest request)
@@ -45,9 +107,9 @@ public sealed class DirectoryProvisioning(EnvironmentDbContext db, UserManager<C
             errors[nameof(request.Email)] = ["A valid email is required."];
         }
 
-        if (string.IsNullOrEmpty(request.Password))
+        if (request.Password is { Length: 0 })
         {
-            errors[nameof(request.Password)] = ["Password is required."];
+            errors[nameof(request.Password)] = ["Password may be omitted (null) but not empty."];
         }
 
         if (request.Memberships is null)
@@ -84,6 +146,28 @@ public sealed class DirectoryProvisioning(EnvironmentDbContext db, UserManager<C
         }
 
         business.Name = request.Name.Trim();
+        if (request.Abn is not null)
+        {
+            business.Abn = request.Abn.Length == 0 ? null : request.Abn.Replace(" ", "", StringComparison.Ordinal);
+        }
+
+        if (request.Brands is { } brands)
+        {
+            var existing = await db.Brands.Where(b => b.BusinessId == business.Id).ToListAsync(cancellationToken);
+            db.Brands.RemoveRange(existing.Where(b => !brands.Any(r => string.Equals(r.Code, b.Code, StringComparison.OrdinalIgnoreCase))));
+            foreach (var brand in brands)
+            {
+                var row = existing.FirstOrDefault(b => string.Equals(b.Code, brand.Code, StringComparison.OrdinalIgnoreCase));
+                if (row is null)
+                {
+                    row = new Brand { Id = Guid.NewGuid(), BusinessId = business.Id, Code = brand.Code, CanWrite = true };
+                    db.Brands.Add(row);
+                }
+
+                row.Name = brand.Name.Trim();
+            }
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         return new BusinessSaved(business.Code, business.Name);
     }
@@ -98,11 +182,13 @@ public sealed class DirectoryProvisioning(EnvironmentDbContext db, UserManager<C
         }
 
         var killSessions = false;
+        string? initialPassword = null;
         var user = await users.FindByNameAsync(userName);
         if (user is null)
         {
             user = new ClassUser { Id = Guid.NewGuid(), UserName = userName, Email = request.Email, EmailConfirmed = true, DisplayName = request.DisplayName ?? "" };
-            var created = await users.CreateAsync(user, request.Password);
+            initialPassword = request.Password is null ? GeneratePassword() : null;
+            var created = await users.CreateAsync(user, request.Password ?? initialPassword!);
             if (!created.Succeeded)
             {
                 return (null, Errors(created));
@@ -110,7 +196,7 @@ public sealed class DirectoryProvisioning(EnvironmentDbContext db, UserManager<C
         }
         else
         {
-            if (!await users.CheckPasswordAsync(user, request.Password))
+            if (request.Password is not null && !await users.CheckPasswordAsync(user, request.Password))
             {
                 var errors = await ValidatePasswordAsync(user, request.Password);
                 if (errors is not null)
@@ -172,7 +258,7 @@ public sealed class DirectoryProvisioning(EnvironmentDbContext db, UserManager<C
             await tokens.RevokeBySubjectAsync(user.Id.ToString(), cancellationToken);
         }
 
-        return (new ClassUserSaved(user.Id, userName, user.TwoFactorEnabled, request.Memberships), null);
+        return (new ClassUserSaved(user.Id, userName, user.TwoFactorEnabled, request.Memberships, initialPassword), null);
     }
 
     private async Task<Dictionary<string, string[]>?> ValidatePasswordAsync(ClassUser user, string password)

@@ -13,6 +13,9 @@ public sealed class Business
 
     public string Name { get; set; } = "";
 
+    /// <summary>The business's ABN (11 digits, ATO check digits), set by platform admins; null if not recorded.</summary>
+    public string? Abn { get; set; }
+
     /// <summary>Set on sandbox businesses: the portal organisation the sandbox belongs to.</summary>
     public Guid? OrganisationId { get; set; }
 
@@ -99,6 +102,7 @@ internal sealed class BusinessConfiguration : IEntityTypeConfiguration<Business>
     {
         builder.Property(b => b.Code).HasMaxLength(32);
         builder.Property(b => b.Name).HasMaxLength(200);
+        builder.Property(b => b.Abn).HasMaxLength(11);
         builder.HasIndex(b => b.Code).IsUnique();
         builder.HasIndex(b => b.OrganisationId).IsUnique();
         builder.HasMany(b => b.Funds).WithOne().HasForeignKey(f => f.BusinessId).OnDelete(DeleteBehavior.Cascade);

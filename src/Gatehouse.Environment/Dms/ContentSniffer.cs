@@ -24,6 +24,9 @@ public static class ContentSniffer
 
     public static IReadOnlyCollection<string> AllowedExtensions => ExtensionTypes.Keys;
 
+    /// <summary>The media types a stored document can have (and a download answers with).</summary>
+    public static IReadOnlyList<string> MediaTypes => [.. ExtensionTypes.Values.Distinct(StringComparer.Ordinal)];
+
     /// <summary>The media type, or the reason the content is refused.</summary>
     public static (string? ContentType, string? Refusal) Sniff(Stream content, string fileName)
     {

@@ -30,6 +30,11 @@ public sealed record DocumentMetadata(
 
 public sealed record DocumentTags(IReadOnlyList<string>? Tags);
 
+/// <summary>The upload's multipart form, for the OpenAPI document only (the handler reads the form itself).</summary>
+public sealed record DocumentUpload(
+    [property: System.Text.Json.Serialization.JsonPropertyName("file")] IFormFile File,
+    [property: System.Text.Json.Serialization.JsonPropertyName("tags")] string? Tags);
+
 /// <summary>
 /// DMS (our design: Class publishes no document endpoints, CLASS-API-NOTES §3.6) under
 /// <c>/api/1.0/f/{businessCode}/{fundCode}/dms/documents</c>, with its own scopes.
@@ -50,17 +55,21 @@ public static class DmsEndpoints
     public static RouteGroupBuilder MapDms(this RouteGroupBuilder api)
     {
         api.MapGet(Path, ListAsync).Requires(ClassScopes.DmsDocumentsRead, product: ClassProducts.Dms)
-            .WithSummary("List a fund's documents (filters: tag, from, to as YYYY-MM-DD)").Produces<ClassEnvelope>();
+            .WithSummary("List a fund's documents (filters: tag, from, to as YYYY-MM-DD)").Produces<ClassResponse<DocumentMetadata[]>>()
+            .Produces<ClassEnvelope>(StatusCodes.Status400BadRequest);
         api.MapPost(Path, UploadAsync).Requires(ClassScopes.DmsDocumentsWrite, product: ClassProducts.Dms)
             .WithSummary("Upload a document (multipart/form-data: file, tags; at most 20 MiB)")
-            .Accepts<IFormFile>("multipart/form-data").Produces<ClassEnvelope>()
+            .Accepts<DocumentUpload>("multipart/form-data").Produces<ClassResponse<DocumentMetadata>>()
+            .Produces<ClassEnvelope>(StatusCodes.Status400BadRequest).Produces<ClassEnvelope>(StatusCodes.Status413PayloadTooLarge)
+            .Produces<ClassEnvelope>(StatusCodes.Status415UnsupportedMediaType)
             .WithFormOptions(multipartBodyLengthLimit: MaxRequestBytes);
         api.MapGet(Path + "/{documentId}", MetadataAsync).Requires(ClassScopes.DmsDocumentsRead, product: ClassProducts.Dms)
-            .WithSummary("A document's metadata").Produces<ClassEnvelope>();
+            .WithSummary("A document's metadata").Produces<ClassResponse<DocumentMetadata>>();
         api.MapGet(Path + "/{documentId}/content", DownloadAsync).Requires(ClassScopes.DmsDocumentsRead, product: ClassProducts.Dms)
-            .WithSummary("Download a document (streamed, byte-identical to the upload)").Produces(StatusCodes.Status200OK, contentType: "application/octet-stream");
+            .WithSummary("Download a document (streamed, byte-identical to the upload)").Produces<Stream>(StatusCodes.Status200OK, ContentSniffer.MediaTypes[0], [.. ContentSniffer.MediaTypes.Skip(1)]);
         api.MapPut(Path + "/{documentId}/tags", RetagAsync).Requires(ClassScopes.DmsDocumentsWrite, product: ClassProducts.Dms)
-            .WithSummary("Replace a document's tags").Accepts<DocumentTags>("application/json").Produces<ClassEnvelope>();
+            .WithSummary("Replace a document's tags").Accepts<DocumentTags>("application/json").Produces<ClassResponse<DocumentMetadata>>()
+            .Produces<ClassEnvelope>(StatusCodes.Status400BadRequest).Produces<ClassEnvelope>(StatusCodes.Status415UnsupportedMediaType);
         api.MapDelete(Path + "/{documentId}", DeleteAsync).Requires(ClassScopes.DmsDocumentsWrite, product: ClassProducts.Dms)
             .WithSummary("Delete a document").Produces<StandardApiResponse>();
         return api;
@@ -348,10 +357,16 @@ public static class DmsEndpoints
     }
 
     private static string SelfUrl(Document d, string businessCode, string fundCode, EnvironmentEndpoint environment) =>
-        new Uri(environment.ResolveIssuer(), $"api/1.0/f/{businessCode}/{fundCode}/dms/documents/{d.Id}").AbsoluteUri;
+        SelfUrl(d, businessCode, fundCode, environment.ResolveIssuer());
 
-    private static DocumentMetadata Metadata(Document d, string businessCode, string fundCode, EnvironmentEndpoint environment) => new(
+    public static string SelfUrl(Document d, string businessCode, string fundCode, Uri baseUri) =>
+        new Uri(baseUri, $"api/1.0/f/{businessCode}/{fundCode}/dms/documents/{d.Id}").AbsoluteUri;
+
+    private static DocumentMetadata Metadata(Document d, string businessCode, string fundCode, EnvironmentEndpoint environment) =>
+        Metadata(d, businessCode, fundCode, environment.ResolveIssuer());
+
+    public static DocumentMetadata Metadata(Document d, string businessCode, string fundCode, Uri baseUri) => new(
         d.Id.ToString(), d.FileName, d.ContentType, d.Length, d.Sha256, d.Tags, d.UploadedAt, d.Status,
         new DocumentSource(d.SourceApp, d.SourceConnection, d.SourceUser),
-        SelfUrl(d, businessCode, fundCode, environment) + "/content");
+        SelfUrl(d, businessCode, fundCode, baseUri) + "/content");
 }

@@ -1,5 +1,7 @@
 using Gatehouse.Environment.Authorization;
+using Gatehouse.Environment.Businesses;
 using Gatehouse.Environment.Data;
+using Gatehouse.Environment.Funds;
 using Gatehouse.Hosting.Contracts;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,9 +13,9 @@ public static class BusinessDataEndpoints
     public static RouteGroupBuilder MapBusinessData(this RouteGroupBuilder api)
     {
         api.MapGet("/b/{businessCode}/business-data/contacts", ContactsAsync)
-            .Requires(ClassScopes.BusinessFundList).WithSummary("The business's contacts").Produces<ClassEnvelope>();
+            .Requires(ClassScopes.BusinessFundList).WithSummary("The business's contacts").Produces<ClassResponse<ContactDetailsResult>>();
         api.MapGet("/b/{businessCode}/business-data/brand-list", BrandsAsync)
-            .Requires(ClassScopes.BusinessFundList).WithSummary("The business's brands").Produces<ClassEnvelope>();
+            .Requires(ClassScopes.BusinessFundList).WithSummary("The business's brands").Produces<ClassResponse<BrandListDetail[]>>();
         return api;
     }
 
@@ -24,9 +26,14 @@ public static class BusinessDataEndpoints
             return ClassResults.NotFound();
         }
 
-        var funds = await db.Funds.AsNoTracking().Where(f => f.BusinessId == business.Id).ToDictionaryAsync(f => f.Code, cancellationToken);
+        var funds = await db.Funds.AsNoTracking().Where(f => f.BusinessId == business.Id).ToListAsync(cancellationToken);
         var contacts = await db.BusinessContacts.AsNoTracking().Where(c => c.BusinessId == business.Id).ToListAsync(cancellationToken);
-        var baseUri = environment.ResolveIssuer();
+        return ClassResults.Ok(Contacts(business, funds, contacts, environment.ResolveIssuer()));
+    }
+
+    public static ContactDetailsResult Contacts(Business business, IReadOnlyList<Fund> businessFunds, IReadOnlyList<BusinessContact> contacts, Uri baseUri)
+    {
+        var funds = businessFunds.ToDictionary(f => f.Code);
         var result = contacts.OrderBy(c => c.Type, StringComparer.Ordinal).Select(c =>
         {
             var address = new AddressSummary(c.AddressLine1, "", "", c.PostCode, c.Locality, c.State, "Australia");
@@ -35,7 +42,7 @@ public static class BusinessDataEndpoints
                 .ToList();
             return new PortfolioContactDetails(c.Type, c.Email, c.DirectPhone, c.MobilePhone, c.WorkPhone, "", "", address, address, scopes);
         }).ToList();
-        return ClassResults.Ok(new ContactDetailsResult(business.Code, business.Name, result));
+        return new ContactDetailsResult(business.Code, business.Name, result);
     }
 
     private static async Task<IResult> BrandsAsync(string businessCode, HttpContext http, EnvironmentDbContext db, CancellationToken cancellationToken)

@@ -14,6 +14,17 @@ public sealed record ClassEnvelope(
     [property: JsonPropertyName("CreatedUri")] string CreatedUri,
     [property: JsonPropertyName("IsCreatedResponse")] bool IsCreatedResponse);
 
+/// <summary>
+/// The envelope with its <c>Data</c> typed, for the OpenAPI documents only: the JSON is the same as
+/// <see cref="ClassEnvelope"/>'s, but partners see what each operation's <c>Data</c> holds.
+/// </summary>
+public sealed record ClassResponse<TData>(
+    [property: JsonPropertyName("Data")] TData Data,
+    [property: JsonPropertyName("Errors")] IReadOnlyList<ClassApiError> Errors,
+    [property: JsonPropertyName("ErrorCodes")] IReadOnlyList<string> ErrorCodes,
+    [property: JsonPropertyName("CreatedUri")] string CreatedUri,
+    [property: JsonPropertyName("IsCreatedResponse")] bool IsCreatedResponse);
+
 /// <summary>Class's <c>StandardApiResponse</c>: the envelope without <c>Data</c>, for writes that return nothing.</summary>
 public sealed record StandardApiResponse(
     [property: JsonPropertyName("Errors")] IReadOnlyList<ClassApiError> Errors,

@@ -16,18 +16,21 @@ public static class FundDataEndpoints
         api.MapGet("/b/{businessCode}/fund-data/fund-list", FundListAsync)
             .Requires(ClassScopes.BusinessFundList)
             .WithSummary("List the business's funds")
-            .Produces<ClassEnvelope>();
+            .Produces<ClassResponse<FundListDetail[]>>()
+            .Produces<ClassEnvelope>(StatusCodes.Status400BadRequest);
         api.MapGet("/f/{businessCode}/{fundCode}/fund-data/fund-detail", FundDetailAsync)
             .Requires(ClassScopes.FundDetailsRead)
             .WithSummary("Read a fund's details")
-            .Produces<ClassEnvelope>();
+            .Produces<ClassResponse<FundDetail>>();
 
         // Changing a fund's registered details is accountable to a person: no app-only tokens (ADR 0010).
         api.MapPost("/f/{businessCode}/{fundCode}/fund-data/fund-detail", UpdateFundDetailAsync)
             .Requires(ClassScopes.FundDetailsMaintain, allowsClientCredentials: false)
             .WithSummary("Maintain a fund's details")
             .Accepts<FundDetail>("application/json")
-            .Produces<ClassEnvelope>();
+            .Produces<ClassResponse<FundDetail>>()
+            .Produces<ClassEnvelope>(StatusCodes.Status400BadRequest)
+            .Produces<ClassEnvelope>(StatusCodes.Status415UnsupportedMediaType);
         return api;
     }
 
@@ -228,7 +231,7 @@ public static class FundDataEndpoints
     public static ApiRestLink FundLink(Fund fund, Business business, Uri baseUri) =>
         new(fund.Id.ToString(), new Uri(baseUri, $"api/1.0/f/{business.Code}/{fund.Code}/fund-data/fund-detail").AbsoluteUri);
 
-    private static FundSummary Summary(Fund fund, Business business, Uri baseUri) => new(
+    public static FundSummary Summary(Fund fund, Business business, Uri baseUri) => new(
         FundLink(fund, business, baseUri),
         fund.Status,
         fund.Code,

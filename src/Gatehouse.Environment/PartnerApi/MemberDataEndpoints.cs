@@ -18,16 +18,18 @@ public static class MemberDataEndpoints
     public static RouteGroupBuilder MapMemberData(this RouteGroupBuilder api)
     {
         api.MapGet("/f/{businessCode}/{fundCode}/member-data/member-list", MemberListAsync)
-            .Requires(ClassScopes.FundMemberRead).WithSummary("List a fund's members").Produces<ClassEnvelope>();
+            .Requires(ClassScopes.FundMemberRead).WithSummary("List a fund's members").Produces<ClassResponse<MemberSummaryList[]>>();
         api.MapGet("/f/{businessCode}/{fundCode}/member-data/member-detail/{memberId}", MemberDetailAsync)
-            .Requires(ClassScopes.FundMemberRead).WithSummary("Read a member's details").Produces<ClassEnvelope>();
+            .Requires(ClassScopes.FundMemberRead).WithSummary("Read a member's details").Produces<ClassResponse<MemberDetail>>();
 
         // Personal details of a member change only on a person's say-so: no app-only tokens (ADR 0010).
         api.MapPost("/f/{businessCode}/{fundCode}/member-data/member-detail/{memberId}", UpdateMemberDetailAsync)
             .Requires(ClassScopes.FundMemberMaintain, allowsClientCredentials: false)
-            .WithSummary("Maintain a member's details").Accepts<MemberDetail>("application/json").Produces<StandardApiResponse>();
+            .WithSummary("Maintain a member's details").Accepts<MemberDetail>("application/json").Produces<StandardApiResponse>()
+            .Produces<ClassEnvelope>(StatusCodes.Status400BadRequest).Produces<ClassEnvelope>(StatusCodes.Status415UnsupportedMediaType);
         api.MapGet("/f/{businessCode}/{fundCode}/member-data/find-member-accounts/{query}", MemberAccountsAsync)
-            .Requires(ClassScopes.FundMemberRead).WithSummary("Member accounts with balances (query: All, ActiveOnly or Default)").Produces<ClassEnvelope>();
+            .Requires(ClassScopes.FundMemberRead).WithSummary("Member accounts with balances (query: All, ActiveOnly or Default)").Produces<ClassResponse<MemberAccountDetail[]>>()
+            .Produces<ClassEnvelope>(StatusCodes.Status400BadRequest);
         return api;
     }
 
@@ -233,12 +235,24 @@ public static class MemberDataEndpoints
             return ClassResults.BadRequest($"The query must be one of {string.Join(", ", EffectiveStatuses)} (EffectiveStatuses).");
         }
 
-        var members = await db.Members.AsNoTracking().Where(m => m.FundId == f.Fund.Id).ToDictionaryAsync(m => m.Id, cancellationToken);
+        var members = await db.Members.AsNoTracking().Where(m => m.FundId == f.Fund.Id).ToListAsync(cancellationToken);
         var accounts = await db.MemberAccounts.AsNoTracking().Where(a => a.FundId == f.Fund.Id).ToListAsync(cancellationToken);
-        var balances = await BalancesAsync(db, f.Fund.Id, cancellationToken);
+        var ledgers = await db.LedgerAccounts.AsNoTracking().Where(l => l.FundId == f.Fund.Id && l.MemberAccountId != null).ToListAsync(cancellationToken);
+
+        // Summed in memory, not in SQL: SQLite cannot SUM decimals (EF stores them as TEXT).
+        var lines = await db.JournalLines.AsNoTracking().Where(l => l.FundId == f.Fund.Id).Select(l => new { l.LedgerAccountId, l.Amount }).ToListAsync(cancellationToken);
+
+        // Declared as one MemberAccount, described as plural: an array (ADR 0010).
+        return ClassResults.Ok(Accounts(statuses, members, accounts, Balances(ledgers, lines.Select(l => (l.LedgerAccountId, l.Amount)))));
+    }
+
+    /// <summary>The member accounts that <paramref name="statuses"/> selects, with balances, in member-number order.</summary>
+    public static List<MemberAccountDetail> Accounts(string statuses, IReadOnlyList<Member> fundMembers, IReadOnlyList<MemberAccount> accounts, IReadOnlyDictionary<Guid, decimal> balances)
+    {
+        var members = fundMembers.ToDictionary(m => m.Id);
 
         // Default: what a practice works with day to day (not cancelled); ActiveOnly: Active; All: everything.
-        var result = accounts
+        return accounts
             .Where(a => statuses switch
             {
                 "ActiveOnly" => a.Status == FundStatus.Active,
@@ -248,19 +262,12 @@ public static class MemberDataEndpoints
             .OrderBy(a => members[a.MemberId].Number, StringComparer.Ordinal).ThenBy(a => a.Type, StringComparer.Ordinal)
             .Select(a => new MemberAccountDetail(a.Id.ToString(), a.Description, a.Type, balances.GetValueOrDefault(a.Id), a.Status, members[a.MemberId].DisplayName))
             .ToList();
-
-        // Declared as one MemberAccount, described as plural: an array (ADR 0010).
-        return ClassResults.Ok(result);
     }
 
     /// <summary>Each member account's balance: the credit balance of its member entitlement ledger account.</summary>
-    public static async Task<Dictionary<Guid, decimal>> BalancesAsync(EnvironmentDbContext db, Guid fundId, CancellationToken cancellationToken)
+    public static Dictionary<Guid, decimal> Balances(IEnumerable<LedgerAccount> ledgerAccounts, IEnumerable<(Guid LedgerAccountId, decimal Amount)> lines)
     {
-        var ledgers = await db.LedgerAccounts.AsNoTracking().Where(l => l.FundId == fundId && l.MemberAccountId != null)
-            .ToDictionaryAsync(l => l.Id, l => l.MemberAccountId!.Value, cancellationToken);
-
-        // Summed here, not in SQL: SQLite cannot SUM decimals (EF stores them as TEXT).
-        var lines = await db.JournalLines.AsNoTracking().Where(l => l.FundId == fundId).Select(l => new { l.LedgerAccountId, l.Amount }).ToListAsync(cancellationToken);
+        var ledgers = ledgerAccounts.Where(l => l.MemberAccountId is not null).ToDictionary(l => l.Id, l => l.MemberAccountId!.Value);
         return lines.Where(l => ledgers.ContainsKey(l.LedgerAccountId))
             .GroupBy(l => ledgers[l.LedgerAccountId])
             .ToDictionary(g => g.Key, g => -g.Sum(l => l.Amount));
@@ -268,10 +275,10 @@ public static class MemberDataEndpoints
 
     private static DateTime? Date(DateOnly? date) => date?.ToDateTime(TimeOnly.MinValue);
 
-    private static ApiRestLink Link(Member member, Business business, Fund fund, Uri baseUri) =>
+    public static ApiRestLink Link(Member member, Business business, Fund fund, Uri baseUri) =>
         new(member.Id.ToString(), new Uri(baseUri, $"api/1.0/f/{business.Code}/{fund.Code}/member-data/member-detail/{member.Id}").AbsoluteUri);
 
-    private static MemberDetail Detail(Member m, IReadOnlyList<MemberAccount> accounts, Business business, Fund fund, Uri baseUri) => new(
+    public static MemberDetail Detail(Member m, IReadOnlyList<MemberAccount> accounts, Business business, Fund fund, Uri baseUri) => new(
         Link(m, business, fund, baseUri),
         m.Status,
         new PersonalDetails(m.Title, m.FirstName, m.MiddleNames, m.LastName, m.Gender, Date(m.DateOfBirth), Date(m.DateOfDeath), m.DateOfDeath is not null,

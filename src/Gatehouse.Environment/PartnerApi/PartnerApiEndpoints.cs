@@ -46,7 +46,13 @@ public static class PartnerApiEndpoints
     }
 
     public static RouteHandlerBuilder Requires(this RouteHandlerBuilder builder, string scope, bool allowsClientCredentials = true, string product = ClassProducts.PartnerApi) =>
-        builder.WithMetadata(new ClassOperation(product, scope, allowsClientCredentials)).WithGroupName(product);
+        builder.WithMetadata(new ClassOperation(product, scope, allowsClientCredentials)).WithGroupName(product)
+
+            // What every operation may answer, whatever it does (the order the filters check: ADR 0010).
+            .Produces<ClassEnvelope>(StatusCodes.Status401Unauthorized)
+            .Produces<ClassEnvelope>(StatusCodes.Status403Forbidden)
+            .Produces<ClassEnvelope>(StatusCodes.Status404NotFound)
+            .Produces<ClassEnvelope>(StatusCodes.Status429TooManyRequests);
 
     /// <summary>
     /// Bearer tokens are validated here rather than by RequireAuthorization, so that failures get

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Gatehouse.Environment.Authorization;
+using Gatehouse.Environment.Businesses;
 using Gatehouse.Environment.Data;
+using Gatehouse.Environment.Funds;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,7 +16,8 @@ public static class ReportDataEndpoints
     public static RouteGroupBuilder MapReportData(this RouteGroupBuilder api)
     {
         api.MapGet("/f/{businessCode}/{fundCode}/report-data/accounting-reports/trial-balance-details", TrialBalanceAsync)
-            .Requires(ClassScopes.FundRead).WithSummary("Trial balance at a date (atDate, YYYY-MM-DD)").Produces<ClassEnvelope>();
+            .Requires(ClassScopes.FundRead).WithSummary("Trial balance at a date (atDate, YYYY-MM-DD)").Produces<ClassResponse<TrialBalanceDetails>>()
+            .Produces<ClassEnvelope>(StatusCodes.Status400BadRequest);
         return api;
     }
 
@@ -33,7 +36,16 @@ public static class ReportDataEndpoints
 
         var ledgers = await db.LedgerAccounts.AsNoTracking().Where(l => l.FundId == f.Fund.Id).ToListAsync(cancellationToken);
         var lines = await db.JournalLines.AsNoTracking().Where(l => l.FundId == f.Fund.Id && l.Date <= at)
-            .Select(l => new { l.LedgerAccountId, l.Date, l.Amount }).ToListAsync(cancellationToken);
+            .Select(l => new JournalAmount(l.LedgerAccountId, l.Date, l.Amount)).ToListAsync(cancellationToken);
+        return ClassResults.Ok(TrialBalance(f.Fund, ledgers, lines, at));
+    }
+
+    public sealed record JournalAmount(Guid LedgerAccountId, DateOnly Date, decimal Amount);
+
+    /// <summary>The trial balance of a fund at <paramref name="at"/> (also builds the OpenAPI example from generated data).</summary>
+    public static TrialBalanceDetails TrialBalance(Fund fund, IReadOnlyList<LedgerAccount> ledgers, IReadOnlyList<JournalAmount> allLines, DateOnly at)
+    {
+        var lines = allLines.Where(l => l.Date <= at).ToList();
 
         // Income and expenses run from the start of the financial year (1 July); earlier years were
         // allocated to members at their 30 June, so dropping them keeps debits equal to credits.
@@ -60,13 +72,13 @@ public static class ReportDataEndpoints
             })
             .ToList();
 
-        return ClassResults.Ok(new TrialBalanceDetails(
-            f.Fund.Name,
-            f.Fund.Code,
+        return new TrialBalanceDetails(
+            fund.Name,
+            fund.Code,
             at.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            PeriodUpdateRun: f.Fund.LastPeriodUpdateEndDate is { } updated && DateOnly.FromDateTime(updated.UtcDateTime) >= at,
-            PriorYearNotOnSystem: f.Fund.OnSystemDate is not { } onSystem || onSystem > previousYearEnd,
-            groups));
+            PeriodUpdateRun: fund.LastPeriodUpdateEndDate is { } updated && DateOnly.FromDateTime(updated.UtcDateTime) >= at,
+            PriorYearNotOnSystem: fund.OnSystemDate is not { } onSystem || onSystem > previousYearEnd,
+            groups);
     }
 
     private static bool IsProfitAndLoss(string group) => group is "Income" or "Expenses";

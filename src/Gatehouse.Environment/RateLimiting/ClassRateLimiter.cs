@@ -15,6 +15,12 @@ public sealed class RateLimitOptions
 
     public Dictionary<string, int> Products { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Count in the environment database (one upsert per call) so the limit holds across nodes;
+    /// false (the default) counts in each node's memory, so N nodes allow up to N × the limit (ADR 0016).
+    /// </summary>
+    public bool Shared { get; set; }
+
     public int LimitFor(string product) => Products.TryGetValue(product, out var limit) ? limit : PerMinute;
 }
 
@@ -80,7 +86,7 @@ public sealed record RateLimitDecision(bool Allowed, int Limit, int Remaining, i
 /// headers and the IETF ones (draft-ietf-httpapi-ratelimit-headers: <c>RateLimit-Policy</c> and
 /// <c>RateLimit</c>) on every response; over the limit, 429 in the envelope with Retry-After (RFC 9110 §10.2.3).
 /// </summary>
-public sealed class RateLimitFilter(ClassRateLimiter limiter, IOptions<RateLimitOptions> options) : IEndpointFilter
+public sealed class RateLimitFilter(ClassRateLimiter limiter, SharedRateLimiter shared, IOptions<RateLimitOptions> options) : IEndpointFilter
 {
     private int calls;
 
@@ -95,7 +101,9 @@ public sealed class RateLimitFilter(ClassRateLimiter limiter, IOptions<RateLimit
 
         var product = http.GetEndpoint()?.Metadata.GetMetadata<ClassOperation>()?.Product ?? ClassProducts.PartnerApi;
         var limit = options.Value.LimitFor(product);
-        var decision = limiter.Acquire(product, clientId, limit);
+        var decision = options.Value.Shared
+            ? await shared.AcquireAsync(http.RequestServices.GetRequiredService<Data.EnvironmentDbContext>(), product, clientId, limit, http.RequestAborted)
+            : limiter.Acquire(product, clientId, limit);
         if (Interlocked.Increment(ref calls) % 1000 == 0)
         {
             limiter.Sweep();
@@ -124,6 +132,7 @@ public static class RateLimitingRegistration
     public static IServiceCollection AddClassRateLimiting(this IServiceCollection services, string environmentKey)
     {
         services.AddSingleton<ClassRateLimiter>();
+        services.AddSingleton<SharedRateLimiter>();
         services.AddSingleton<RateLimitFilter>();
         services.AddOptions<RateLimitOptions>()
             .BindConfiguration($"Environments:{environmentKey}:RateLimits")

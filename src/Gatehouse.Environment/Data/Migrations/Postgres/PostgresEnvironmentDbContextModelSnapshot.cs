@@ -77,6 +77,10 @@ namespace Gatehouse.Environment.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Abn")
+                        .HasMaxLength(11)
+                        .HasColumnType("character varying(11)");
+
                     b.Property<string>("Code")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -602,6 +606,27 @@ namespace Gatehouse.Environment.Data.Migrations.Postgres
                     b.HasIndex("MemberId");
 
                     b.ToTable("MemberAccounts");
+                });
+
+            modelBuilder.Entity("Gatehouse.Environment.RateLimiting.RateLimitWindow", b =>
+                {
+                    b.Property<string>("Product")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("WindowStartUnixMs")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Product", "ClientId");
+
+                    b.ToTable("RateLimitWindows", (string)null);
                 });
 
             modelBuilder.Entity("Gatehouse.Environment.Usage.UsageRecord", b =>

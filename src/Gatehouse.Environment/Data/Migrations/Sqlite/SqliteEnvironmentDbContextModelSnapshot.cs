@@ -71,6 +71,10 @@ namespace Gatehouse.Environment.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Abn")
+                        .HasMaxLength(11)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Code")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -596,6 +600,27 @@ namespace Gatehouse.Environment.Data.Migrations.Sqlite
                     b.HasIndex("MemberId");
 
                     b.ToTable("MemberAccounts");
+                });
+
+            modelBuilder.Entity("Gatehouse.Environment.RateLimiting.RateLimitWindow", b =>
+                {
+                    b.Property<string>("Product")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WindowStartUnixMs")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Product", "ClientId");
+
+                    b.ToTable("RateLimitWindows", (string)null);
                 });
 
             modelBuilder.Entity("Gatehouse.Environment.Usage.UsageRecord", b =>
