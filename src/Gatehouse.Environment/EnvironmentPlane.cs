@@ -1,5 +1,6 @@
 using Gatehouse.Hosting.Contracts;
 using Gatehouse.Hosting.Database;
+using Gatehouse.Environment.TryIt;
 using Gatehouse.Hosting.Web;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -27,6 +28,7 @@ public static class EnvironmentPlane
         builder.WebHost.UseUrls(environment.Url);
         var storage = builder.Configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
         builder.Services.AddEnvironment(environmentKey, environment, storage);
+        builder.Services.AddTryIt(builder.Configuration, environmentKey, environment);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
