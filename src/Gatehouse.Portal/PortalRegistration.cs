@@ -5,6 +5,7 @@ using Gatehouse.Portal.Accounts;
 using Gatehouse.Portal.Apps;
 using Gatehouse.Portal.Approvals;
 using Gatehouse.Portal.Audit;
+using Gatehouse.Portal.Catalogue;
 using Gatehouse.Portal.Data;
 using Gatehouse.Portal.Docs;
 using Gatehouse.Portal.Mail;
@@ -71,6 +72,7 @@ public static class PortalRegistration
         services.AddScoped<Provisioner>();
         services.AddScoped<AuditLog>();
         services.AddDocs(configuration);
+        services.AddCatalogue();
         services.AddAppLifecycle();
         services.AddApprovals(configuration);
         services.AddManagementApi();
@@ -97,6 +99,7 @@ public static class PortalRegistration
         app.MapHealthEndpoints();
         app.MapRazorPages();
         app.MapManagementApi();
+        app.MapCatalogue();
         return app;
     }
 
