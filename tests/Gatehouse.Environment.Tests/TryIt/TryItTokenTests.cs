@@ -54,7 +54,7 @@ public abstract class TryItTokenTests(DatabaseProvider provider)
         using var funds = await env.GetWithTokenAsync($"/api/1.0/b/{client.Sandbox.BusinessCode}/fund-data/fund-list", issued.AccessToken);
         Assert.Equal(HttpStatusCode.OK, funds.StatusCode);
         var body = JsonDocument.Parse(await funds.Content.ReadAsStringAsync()).RootElement;
-        Assert.True(body.GetProperty("Data").GetArrayLength() > 0);
+        Assert.True(body.GetProperty("Data")[0].GetProperty("FundSummaries").GetArrayLength() > 0);
 
         using var other = await env.GetWithTokenAsync("/api/1.0/b/SOMEONE_ELSE/fund-data/fund-list", issued.AccessToken);
         Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
