@@ -112,8 +112,8 @@ public sealed class AdminProductEditModel(PlatformAdmins admins, Members members
             return false;
         }
 
-        Changes = await db.ProductChanges().AsNoTracking().Where(c => c.ProductCode == slug)
-            .OrderByDescending(c => c.Date).ThenByDescending(c => c.CreatedAt).ToListAsync(cancellationToken);
+        Changes = (await db.ProductChanges().AsNoTracking().Where(c => c.ProductCode == slug).ToListAsync(cancellationToken))
+            .OrderByDescending(c => c.Date).ThenByDescending(c => c.CreatedAt).ToList(); // in memory: SQLite cannot order by DateTimeOffset
         return true;
     }
 

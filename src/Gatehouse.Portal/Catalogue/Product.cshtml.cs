@@ -30,8 +30,8 @@ public sealed class ProductModel(PortalDbContext db, ProductDocuments documents,
         DescriptionHtml = markdown.ToHtml(Product.Description);
         Environments = documents.EnvironmentsFor(Product);
         Document = await documents.GetAsync(Product, cancellationToken);
-        Changes = await db.ProductChanges().AsNoTracking().Where(c => c.ProductCode == Product.Code)
-            .OrderByDescending(c => c.Date).ThenByDescending(c => c.CreatedAt).ToListAsync(cancellationToken);
+        Changes = (await db.ProductChanges().AsNoTracking().Where(c => c.ProductCode == Product.Code).ToListAsync(cancellationToken))
+            .OrderByDescending(c => c.Date).ThenByDescending(c => c.CreatedAt).ToList(); // in memory: SQLite cannot order by DateTimeOffset
         return Page();
     }
 
