@@ -44,15 +44,18 @@ public sealed class ReferenceTryItTests
             await Assertions.Expect(page.Locator("#try-it-status")).ToContainTextAsync($"business {journey.BusinessCode}", new() { Timeout = 30_000 });
 
             // Scalar: the fund list operation's "Test Request", then send it to PIE for real.
-            var operation = page.Locator("section").Filter(new() { HasText = "List the business's funds" }).Last;
-            await operation.ScrollIntoViewIfNeededAsync();
-            await operation.GetByRole(AriaRole.Button, new() { Name = "Test Request" }).First.ClickAsync();
-            await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Send") }).First.ClickAsync();
+            await page.Locator("a[href$='/fund-data/fund-list']:visible").First.ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Test Request (get /api/1.0/b/{businessCode}/fund-data/fund-list)" }).ClickAsync();
+            var send = page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Send") }).First;
+            await send.WaitForAsync();
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "reference-try-it-client.png") });
+            await send.ClickAsync();
             await Assertions.Expect(page.Locator("body")).ToContainTextAsync(fundNames[0], new() { Timeout = 30_000 });
         }
         catch
         {
             await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "reference-try-it-failure.png"), FullPage = true });
+            await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), "reference-try-it-failure.html"), await page.ContentAsync());
             throw;
         }
 

@@ -62,6 +62,8 @@
     return;
   }
 
+  // Enabled only now: a click before this script ran would post the form without it.
+  form.querySelector('button[type=submit]').disabled = false;
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const appId = form.elements.AppId.value;

@@ -40,4 +40,7 @@ public sealed class ReferenceModel(PortalDbContext db, ProductDocuments document
             $"connect-src 'self'{apiOrigin}; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
         return Page();
     }
+
+    /// <summary>Try-it posts from script to /catalogue/try-it/{appId}; a form posted here without script just comes back.</summary>
+    public IActionResult OnPost(string slug) => Redirect($"/catalogue/{Uri.EscapeDataString(slug)}/reference");
 }
