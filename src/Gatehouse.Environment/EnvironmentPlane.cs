@@ -1,5 +1,6 @@
 using Gatehouse.Hosting.Contracts;
 using Gatehouse.Hosting.Database;
+using Gatehouse.Environment.TryIt;
 using Gatehouse.Hosting.Web;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -29,6 +30,7 @@ public static class EnvironmentPlane
         builder.WebHost.UseUrls(string.IsNullOrEmpty(plainHttp) ? [environment.Url] : [environment.Url, plainHttp]);
         var storage = builder.Configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
         builder.Services.AddEnvironment(environmentKey, environment, storage);
+        builder.Services.AddTryIt(builder.Configuration, environmentKey, environment);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.FileProviders;
 using Gatehouse.Environment.Data;
 using Gatehouse.Environment.PartnerApi;
 using Gatehouse.Environment.Sandbox;
+using Gatehouse.Environment.TryIt;
 using Gatehouse.Environment.Usage;
 using Gatehouse.Hosting.Contracts;
 using Gatehouse.Hosting.Database;
@@ -58,6 +59,7 @@ public static class EnvironmentRegistration
             FileProvider = new EmbeddedFileProvider(typeof(EnvironmentPlane).Assembly, "Gatehouse.Environment.Assets"),
             RequestPath = "/assets",
         });
+        app.UseClassApiCors();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthEndpoints();
@@ -66,6 +68,7 @@ public static class EnvironmentRegistration
         app.MapConnections();
         app.MapRazorPages();
         app.MapAdminApi(environment);
+        app.MapTryItTokens(environment);
         app.MapPartnerApi();
         app.MapOpenApi(OpenApiDocuments.Route);
         app.MapSandboxAdmin(environment);

@@ -6,6 +6,7 @@ using Gatehouse.Portal.Apps;
 using Gatehouse.Portal.Approvals;
 using Gatehouse.Portal.ClassDirectory;
 using Gatehouse.Portal.Audit;
+using Gatehouse.Portal.Catalogue;
 using Gatehouse.Portal.Data;
 using Gatehouse.Portal.Docs;
 using Gatehouse.Portal.Mail;
@@ -73,6 +74,7 @@ public static class PortalRegistration
         services.AddLogoFetcher();
         services.AddScoped<AuditLog>();
         services.AddDocs(configuration);
+        services.AddCatalogue();
         services.AddAppLifecycle();
         services.AddApprovals(configuration);
         services.AddClassDirectory();
@@ -100,6 +102,7 @@ public static class PortalRegistration
         app.MapHealthEndpoints();
         app.MapRazorPages();
         app.MapManagementApi();
+        app.MapCatalogue();
         return app;
     }
 

@@ -66,8 +66,24 @@ public sealed class FakeEnvironment : IAsyncDisposable
             Sandboxes[organisationId] = request;
             return TypedResults.Ok(new SandboxProvisioned(BusinessCodeFor(organisationId), request.OrganisationName + " (Sandbox)", request.ApiUserName, 3));
         });
+        // Try-it (ADR 0013): a token the test can recognise, and the document the reference proxies.
+        admin.MapPost("/clients/{clientId:guid}/try-it-tokens", (Guid clientId, TryItTokenRequest request) =>
+        {
+            TryItRequests[clientId] = request;
+            return Clients.TryGetValue(clientId, out var client)
+                ? Results.Ok(new TryItTokenIssued($"fake-try-it-token-{clientId:N}", "Bearer", 600, DateTimeOffset.UtcNow.AddMinutes(10), string.Join(' ', request.Scopes ?? []), client.BusinessCode ?? ""))
+                : Results.NotFound();
+        });
+        app.MapGet("/openapi/class-partner-api.json", () => ServeOpenApi
+            ? Results.Text("""{"openapi":"3.1.1","info":{"title":"Class Partner API","version":"1.0"},"servers":[{"url":"http://elsewhere.example"}],"paths":{"/api/1.0/b/{businessCode}/fund-data/fund-list":{"get":{"summary":"List the funds of the business","tags":["Fund data"],"security":[{"oauth2":["business.fund.list"]}],"parameters":[{"name":"businessCode","in":"path","required":true,"schema":{"type":"string"}}]}}}}""", "application/json")
+            : Results.StatusCode(503));
         await app.StartAsync();
     }
+
+    /// <summary>Whether GET /openapi/class-partner-api.json answers (false: play a document that is unavailable).</summary>
+    public bool ServeOpenApi { get; set; } = true;
+
+    public ConcurrentDictionary<Guid, TryItTokenRequest> TryItRequests { get; } = new();
 
     /// <summary>Stops listening (the environment goes down); <see cref="StartAsync"/> brings it back on the same URL.</summary>
     public async Task StopAsync()

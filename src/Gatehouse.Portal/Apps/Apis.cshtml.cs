@@ -1,3 +1,4 @@
+using Gatehouse.Portal.Catalogue;
 using Gatehouse.Portal.Data;
 using Gatehouse.Portal.Organisations;
 using Microsoft.AspNetCore.Mvc;
@@ -6,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Gatehouse.Portal.Apps;
 
-public sealed record ProductChoice(string Code, string Name, IReadOnlyList<string> Scopes, bool Selected);
+public sealed record ProductChoice(string Code, string Name, IReadOnlyList<string> Scopes, bool Selected, bool Deprecated = false);
 
 public sealed class SelectedApiModel(PortalDbContext db, Members members, AppLifecycle lifecycle) : PageModel
 {
@@ -71,7 +72,9 @@ public sealed class SelectedApiModel(PortalDbContext db, Members members, AppLif
         AppId = app.Id;
         AppName = app.Name;
         MayManageApps = member.MayManageApps;
+        // Hidden products are offered only to apps that already have them (so saving keeps them).
         var products = await db.ApiProducts.AsNoTracking().OrderBy(p => p.SortOrder).ToListAsync(cancellationToken);
-        Products = [.. products.Select(p => new ProductChoice(p.Code, p.Name, p.Scopes, selected.Contains(p.Code)))];
+        Products = [.. products.Where(p => p.IsSelectable || app.ProductCodes.Contains(p.Code))
+            .Select(p => new ProductChoice(p.Code, p.Name, p.Scopes, selected.Contains(p.Code), p.Status == ProductStatus.Deprecated))];
     }
 }

@@ -1,5 +1,6 @@
 using Gatehouse.Hosting.Contracts;
 using Gatehouse.Portal.Audit;
+using Gatehouse.Portal.Catalogue;
 using Gatehouse.Portal.Data;
 using Gatehouse.Portal.Organisations;
 using Gatehouse.Portal.Provisioning;
@@ -121,7 +122,9 @@ public sealed class AppLifecycle(PortalDbContext db, PortalEnvironments environm
     public async Task<LifecycleErrors> SetProductsAsync(Member member, App app, IEnumerable<string> selected, CancellationToken cancellationToken)
     {
         var wanted = selected.ToHashSet(StringComparer.Ordinal);
-        var known = await db.ApiProducts.AsNoTracking().Select(p => p.Code).ToListAsync(cancellationToken);
+        // Selectable products, plus hidden ones the app already has (hiding never takes scopes away).
+        var known = (await ProductRules.Selectable(db.ApiProducts.AsNoTracking()).Select(p => p.Code).ToListAsync(cancellationToken))
+            .Union(app.ProductCodes, StringComparer.Ordinal).ToList();
         if (wanted.FirstOrDefault(c => !known.Contains(c)) is { } unknown)
         {
             return LifecycleErrors.One("products", $"Unknown API product '{unknown}'.");

@@ -9,5 +9,5 @@ public sealed class CatalogueModel(PortalDbContext db) : PageModel
     public IReadOnlyList<ApiProduct> Products { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken cancellationToken) =>
-        Products = await db.ApiProducts.AsNoTracking().OrderBy(p => p.SortOrder).ToListAsync(cancellationToken);
+        Products = await ProductRules.Visible(db.ApiProducts.AsNoTracking()).ToListAsync(cancellationToken);
 }

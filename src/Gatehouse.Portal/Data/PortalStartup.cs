@@ -14,7 +14,7 @@ public sealed class PortalStartup(IServiceProvider services) : IHostedService
     {
         await DatabaseStartup.MigrateAsync<PortalDbContext>(services, cancellationToken);
         await using var scope = services.CreateAsyncScope();
-        await CatalogueSeed.SeedAsync(scope.ServiceProvider.GetRequiredService<PortalDbContext>(), cancellationToken);
+        await CatalogueSeed.SeedAsync(scope.ServiceProvider.GetRequiredService<PortalDbContext>(), scope.ServiceProvider.GetRequiredService<TimeProvider>(), cancellationToken);
         await scope.ServiceProvider.GetRequiredService<DemoData>().SeedAsync(cancellationToken);
     }
 

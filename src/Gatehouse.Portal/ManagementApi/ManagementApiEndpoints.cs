@@ -1,4 +1,5 @@
 using Gatehouse.Portal.Apps;
+using Gatehouse.Portal.Catalogue;
 using Gatehouse.Portal.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
@@ -50,7 +51,7 @@ public static class ManagementApiEndpoints
 
     private static async Task<Ok<List<ProductResource>>> ListProductsAsync(PortalDbContext db, CancellationToken cancellationToken)
     {
-        var products = await db.ApiProducts.AsNoTracking().OrderBy(p => p.SortOrder).ToListAsync(cancellationToken);
+        var products = await ProductRules.Selectable(db.ApiProducts.AsNoTracking()).ToListAsync(cancellationToken);
         return TypedResults.Ok(products.Select(p => new ProductResource(p.Code, p.Name, p.Scopes)).ToList());
     }
 

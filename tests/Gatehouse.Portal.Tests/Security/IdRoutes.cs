@@ -22,6 +22,7 @@ public static class IdRoutes
         ("/organisation/members/{id", async w => await w.MemberOfBAsync()),
         ("/organisation/invitations/{id", async w => await w.InvitationOfBAsync()),
         ("/organisation/requests/{id", async w => await w.JoinRequestOfBAsync()),
+        ("/catalogue/try-it/{id", async w => (await PortalUnderTest.CreateAppAsync(w.OwnerB, "B-App")).AppId),
         ("/audit/{id", async w => await w.Portal.QueryAsync(db => db.AuditEvents.Where(e => e.OrganisationId == w.OrganisationB).Select(e => e.Id).FirstAsync())),
     ];
 

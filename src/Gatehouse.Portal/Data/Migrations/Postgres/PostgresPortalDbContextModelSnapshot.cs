@@ -391,13 +391,23 @@ namespace Gatehouse.Portal.Data.Migrations.Postgres
 
                     b.Property<string>("Description")
                         .IsRequired()
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<string>("OpenApiPath")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.PrimitiveCollection<List<string>>("Scopes")
                         .IsRequired()
@@ -406,9 +416,58 @@ namespace Gatehouse.Portal.Data.Migrations.Postgres
                     b.Property<int>("SortOrder")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("Visibility")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.HasKey("Code");
 
                     b.ToTable("ApiProducts");
+                });
+
+            modelBuilder.Entity("Gatehouse.Portal.Catalogue.ProductChange", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<string>("ProductCode")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProductCode", "Date");
+
+                    b.ToTable("ApiProductChanges", (string)null);
                 });
 
             modelBuilder.Entity("Gatehouse.Portal.Mail.OutboxMessage", b =>
@@ -833,6 +892,15 @@ namespace Gatehouse.Portal.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Gatehouse.Portal.Catalogue.ProductChange", b =>
+                {
+                    b.HasOne("Gatehouse.Portal.Catalogue.ApiProduct", null)
+                        .WithMany("Changes")
+                        .HasForeignKey("ProductCode")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Gatehouse.Portal.ManagementApi.PersonalAccessToken", b =>
                 {
                     b.HasOne("Gatehouse.Portal.Accounts.Developer", null)
@@ -916,6 +984,11 @@ namespace Gatehouse.Portal.Data.Migrations.Postgres
                     b.Navigation("RedirectUris");
 
                     b.Navigation("Secrets");
+                });
+
+            modelBuilder.Entity("Gatehouse.Portal.Catalogue.ApiProduct", b =>
+                {
+                    b.Navigation("Changes");
                 });
 #pragma warning restore 612, 618
         }

@@ -385,12 +385,22 @@ namespace Gatehouse.Portal.Data.Migrations.Sqlite
 
                     b.Property<string>("Description")
                         .IsRequired()
-                        .HasMaxLength(1000)
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OpenApiPath")
+                        .IsRequired()
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.PrimitiveCollection<string>("Scopes")
@@ -400,9 +410,58 @@ namespace Gatehouse.Portal.Data.Migrations.Sqlite
                     b.Property<int>("SortOrder")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Visibility")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Code");
 
                     b.ToTable("ApiProducts");
+                });
+
+            modelBuilder.Entity("Gatehouse.Portal.Catalogue.ProductChange", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProductCode")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProductCode", "Date");
+
+                    b.ToTable("ApiProductChanges", (string)null);
                 });
 
             modelBuilder.Entity("Gatehouse.Portal.Mail.OutboxMessage", b =>
@@ -819,6 +878,15 @@ namespace Gatehouse.Portal.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Gatehouse.Portal.Catalogue.ProductChange", b =>
+                {
+                    b.HasOne("Gatehouse.Portal.Catalogue.ApiProduct", null)
+                        .WithMany("Changes")
+                        .HasForeignKey("ProductCode")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Gatehouse.Portal.ManagementApi.PersonalAccessToken", b =>
                 {
                     b.HasOne("Gatehouse.Portal.Accounts.Developer", null)
@@ -902,6 +970,11 @@ namespace Gatehouse.Portal.Data.Migrations.Sqlite
                     b.Navigation("RedirectUris");
 
                     b.Navigation("Secrets");
+                });
+
+            modelBuilder.Entity("Gatehouse.Portal.Catalogue.ApiProduct", b =>
+                {
+                    b.Navigation("Changes");
                 });
 #pragma warning restore 612, 618
         }

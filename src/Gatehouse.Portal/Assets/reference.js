@@ -1,0 +1,94 @@
+// The API reference page (Catalogue/Reference.cshtml): mounts Scalar (served from this origin) on
+// the portal's copy of the OpenAPI document, and wires try-it. Configured from data attributes:
+// the CSP forbids inline script. The page receives an access token only, never a secret (ADR 0013).
+(() => {
+  const config = document.getElementById('reference-config');
+  if (!config || !window.Scalar) {
+    return;
+  }
+
+  const referenceStatus = document.getElementById('reference-status');
+  const tryItStatus = document.getElementById('try-it-status');
+  const scheme = config.dataset.scheme;
+  // Nothing leaves for Scalar's own services: no telemetry, fonts, proxy, agent or MCP.
+  const base = {
+    telemetry: false,
+    withDefaultFonts: false,
+    hideClientButton: true,
+    showDeveloperTools: 'never',
+    hideDarkModeToggle: true,
+    persistAuth: false,
+    documentDownloadType: 'json',
+    agent: { disabled: true },
+    mcp: { disabled: true },
+  };
+  let documentJson = null;
+  let app = null;
+
+  const mount = (extra) => {
+    if (app && typeof app.destroy === 'function') {
+      app.destroy();
+    }
+    document.getElementById('app').replaceChildren();
+    app = window.Scalar.createApiReference('#app', { ...base, content: documentJson, ...extra });
+  };
+
+  // Path parameters named businessCode start with the token's business: the only one it may call.
+  const presetBusiness = (code) => {
+    for (const item of Object.values(documentJson.paths || {})) {
+      const lists = [item.parameters, ...['get', 'post', 'put', 'patch', 'delete'].map((m) => item[m] && item[m].parameters)];
+      for (const parameter of lists.filter(Boolean).flat()) {
+        if (parameter && parameter.in === 'path' && parameter.name === 'businessCode') {
+          parameter.example = code;
+          parameter.schema = { ...(parameter.schema || { type: 'string' }), default: code };
+        }
+      }
+    }
+  };
+
+  fetch(config.dataset.documentUrl, { headers: { Accept: 'application/json' } })
+    .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+    .then((json) => {
+      documentJson = json;
+      mount({});
+      referenceStatus.textContent = '';
+    })
+    .catch(() => {
+      referenceStatus.textContent = 'The reference is unavailable right now: its OpenAPI document could not be fetched. Try again in a minute.';
+    });
+
+  const form = document.getElementById('try-it-form');
+  if (!form) {
+    return;
+  }
+
+  // Enabled only now: a click before this script ran would post the form without it.
+  form.querySelector('button[type=submit]').disabled = false;
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const appId = form.elements.AppId.value;
+    tryItStatus.textContent = 'Getting a token from PIE…';
+    try {
+      const response = await fetch(config.dataset.tokenUrl + encodeURIComponent(appId), {
+        method: 'POST',
+        body: new FormData(form),
+        headers: { Accept: 'application/json' },
+        credentials: 'same-origin',
+      });
+      const body = await response.json().catch(() => ({}));
+      if (!response.ok) {
+        tryItStatus.textContent = body.detail || body.title || `Try-it failed (${response.status}).`;
+        return;
+      }
+      if (documentJson) {
+        presetBusiness(body.businessCode);
+        mount({ authentication: { preferredSecurityScheme: scheme, securitySchemes: { [scheme]: { token: body.accessToken } } } });
+      }
+      const expires = new Date(body.expiresAt).toLocaleTimeString();
+      tryItStatus.textContent = `Ready: requests go to PIE as ${body.appName} for business ${body.businessCode} until ${expires}.`;
+      tryItStatus.dataset.businessCode = body.businessCode;
+    } catch {
+      tryItStatus.textContent = 'Try-it failed: the portal could not be reached.';
+    }
+  });
+})();
