@@ -11,6 +11,7 @@ using Gatehouse.Portal.Mail;
 using Gatehouse.Portal.ManagementApi;
 using Gatehouse.Portal.Organisations;
 using Gatehouse.Portal.Provisioning;
+using Gatehouse.Portal.Usage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.FileProviders;
@@ -74,6 +75,7 @@ public static class PortalRegistration
         services.AddAppLifecycle();
         services.AddApprovals(configuration);
         services.AddManagementApi();
+        services.AddUsage();
         services.AddHttpContextAccessor();
 
         // After PortalStartup: the worker's first pass needs the migrated database.

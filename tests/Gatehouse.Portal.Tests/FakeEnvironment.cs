@@ -28,6 +28,17 @@ public sealed class FakeEnvironment : IAsyncDisposable
 
     public ConcurrentDictionary<Guid, bool> Deleted { get; } = new();
 
+    /// <summary>The usage summaries the portal asked for: (clientId, from, to, bucket seconds).</summary>
+    public ConcurrentQueue<(string? ClientId, DateTimeOffset From, DateTimeOffset To, int Bucket)> UsageQueries { get; } = new();
+
+    /// <summary>What GET /admin/v1/usage/summary answers; null: a summary with no calls.</summary>
+    public Func<string?, DateTimeOffset, DateTimeOffset, int, UsageSummary>? Usage { get; set; }
+
+    public static UsageSummary EmptyUsage(DateTimeOffset from, DateTimeOffset to, int bucket) => new(
+        from, to, bucket, UsageCounts.Zero, null, null,
+        [.. Enumerable.Range(0, (int)Math.Ceiling((to - from).TotalSeconds / bucket)).Select(i => new UsageBucket(from.AddSeconds((double)i * bucket), UsageCounts.Zero, null, null))],
+        [], [], [], []);
+
     public static string BusinessCodeFor(Guid organisationId) => "SBX" + organisationId.ToString("N")[^6..].ToUpperInvariant();
 
     public async Task StartAsync()
@@ -52,6 +63,11 @@ public sealed class FakeEnvironment : IAsyncDisposable
         {
             Sandboxes[organisationId] = request;
             return TypedResults.Ok(new SandboxProvisioned(BusinessCodeFor(organisationId), request.OrganisationName + " (Sandbox)", request.ApiUserName, 3));
+        });
+        admin.MapGet("/usage/summary", (DateTimeOffset from, DateTimeOffset to, int bucket, string? clientId) =>
+        {
+            UsageQueries.Enqueue((clientId, from, to, bucket));
+            return TypedResults.Ok(Usage?.Invoke(clientId, from, to, bucket) ?? EmptyUsage(from, to, bucket));
         });
         await app.StartAsync();
     }
