@@ -52,6 +52,18 @@ public sealed class PortalPagesTests
 
                 await route.AbortAsync();
             });
+            // Stylesheets, scripts and images the pages load must exist too.
+            var signedInAs = email;
+            context.Response += (_, response) =>
+            {
+                if (response.Status >= 400 && response.Request.ResourceType != "document")
+                {
+                    lock (broken)
+                    {
+                        broken.Add($"{signedInAs}: {response.Url} ({response.Request.ResourceType}) answered {response.Status} on {response.Frame.Url}");
+                    }
+                }
+            };
             var page = await context.NewPageAsync();
             await SignInAsync(page, product.PortalUrl, email, password);
             if (email == demo.Email)
@@ -61,7 +73,10 @@ public sealed class PortalPagesTests
 
             var (pages, links) = await WalkAsync(page, product.PortalUrl);
             visited.AddRange(pages.Keys.Select(p => $"{email}: {p}"));
-            broken.AddRange(pages.Where(p => p.Value >= 400).Select(p => $"{email}: {p.Key} answered {p.Value}"));
+            lock (broken)
+            {
+                broken.AddRange(pages.Where(p => p.Value >= 400).Select(p => $"{email}: {p.Key} answered {p.Value}"));
+            }
 
             // Links to PIE and Production (e.g. the Partner Application Access page) must exist too.
             using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
@@ -70,7 +85,10 @@ public sealed class PortalPagesTests
                 using var response = await http.GetAsync(link);
                 if (response.StatusCode is HttpStatusCode.NotFound or >= HttpStatusCode.InternalServerError)
                 {
-                    broken.Add($"{email}: {link} answered {(int)response.StatusCode}");
+                    lock (broken)
+                    {
+                        broken.Add($"{email}: {link} answered {(int)response.StatusCode}");
+                    }
                 }
             }
 
@@ -131,6 +149,8 @@ public sealed class PortalPagesTests
         var response = await page.GotoAsync(url);
         Assert.True(response?.Ok == true, $"{url} answered {response?.Status}");
         AxeResult result = await page.RunAxe();
+        // axe really ran on this page: it reports the rules that passed, not only the failures.
+        Assert.NotEmpty(result.Passes);
         return result.Violations
             .Where(v => v.Impact is "serious" or "critical")
             .Select(v => $"{new Uri(url).PathAndQuery}: {v.Id} ({v.Impact}) {v.Help}: {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}");
