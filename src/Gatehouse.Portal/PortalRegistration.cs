@@ -13,6 +13,7 @@ using Gatehouse.Portal.Mail;
 using Gatehouse.Portal.ManagementApi;
 using Gatehouse.Portal.Organisations;
 using Gatehouse.Portal.Provisioning;
+using Gatehouse.Portal.Usage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.FileProviders;
@@ -79,6 +80,7 @@ public static class PortalRegistration
         services.AddApprovals(configuration);
         services.AddClassDirectory();
         services.AddManagementApi();
+        services.AddUsage();
         services.AddHttpContextAccessor();
 
         // After PortalStartup: the worker's first pass needs the migrated database.

@@ -1,33 +1,52 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Gatehouse.Hosting.Database;
+using Microsoft.Playwright;
 
 namespace Gatehouse.EndToEnd.Tests;
 
 /// <summary>
-/// The curl samples in the guides, exactly as the portal renders them (with this deployment's
-/// URLs), run by bash against the running product with a developer's real credentials.
+/// Every code sample in the guides, against the running product: each ```bash and ```csharp block
+/// must be marked <c>run</c> or <c>skip: reason</c> in its info string. The bash ones run with a
+/// developer's real credentials, in guide order; the C# ones are compiled together into one .NET 10
+/// file-based app (Duende.IdentityModel from NuGet) and each runnable one is called in turn. Skipped
+/// C# samples are still compiled, so they cannot rot silently.
 /// </summary>
-public sealed class GuideSamplesTests
+public sealed partial class GuideSamplesTests
 {
-    [Theory]
-    [InlineData("getting-started")]
-    [InlineData("oauth-client-apps")]
-    public async Task CurlSamples_InGuide_RunGreenAgainstTheProduct(string slug)
+    private static readonly string[] SampleLanguages = ["bash", "sh", "shell", "csharp", "cs"];
+
+    [Fact]
+    public void Samples_EveryBlockInTheGuides_IsMarkedRunOrSkipWithAReason()
     {
+        var unmarked = GuideSamples.Read(new Dictionary<string, string>()).Where(s => s.Marker == SampleMarker.Unmarked).ToList();
+
+        Assert.True(unmarked.Count == 0, "Mark these samples `run` or `skip: <reason>` after the language:\n" + string.Join('\n', unmarked.Select(s => s.Name)));
+        Assert.Contains(GuideSamples.Read(new Dictionary<string, string>()), s => s.Language == "csharp" && s.Marker == SampleMarker.Run);
+    }
+
+    [Fact]
+    public async Task Samples_InEveryGuide_RunGreenAgainstTheProduct()
+    {
+        var clock = Stopwatch.StartNew();
         await using var product = await GatehouseUnderTest.StartAsync(DatabaseProvider.Sqlite);
         var (playwright, browser) = await Browser.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
         var page = await (await browser.NewContextAsync()).NewPageAsync();
         var journey = await PortalJourney.RunAsync(page, product.PortalUrl);
-
-        await page.GotoAsync($"{product.PortalUrl}/docs/{slug}");
-        var samples = (await page.Locator("#guide pre code").AllTextContentsAsync())
-            .Where(code => code.TrimStart().StartsWith("curl ", StringComparison.Ordinal))
-            .ToList();
-        Assert.NotEmpty(samples);
+        var pat = await CreatePersonalAccessTokenAsync(page, product.PortalUrl);
+        using var portal = new HttpClient { BaseAddress = new Uri(product.PortalUrl + "/api/v1/") };
+        portal.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", pat);
+        var (partnerClientId, partnerSecret, _) = await CreatePartnerAppAsync(portal, "Connections sample app");
+        var (_, _, sampleAppId) = await CreatePartnerAppAsync(portal, "Management sample app");
+        var refreshToken = await RefreshTokenAsync(product.PieUrl, journey);
+        var setUp = clock.Elapsed;
 
         var variables = new Dictionary<string, string>
         {
@@ -36,43 +55,260 @@ public sealed class GuideSamplesTests
             ["API_USER"] = journey.ApiUserName,
             ["API_PASSWORD"] = journey.ApiUserPassword,
             ["BUSINESS_CODE"] = journey.BusinessCode,
+            ["REFRESH_TOKEN"] = refreshToken,
+            ["PARTNER_CLIENT_ID"] = partnerClientId,
+            ["PARTNER_CLIENT_SECRET"] = partnerSecret,
+            ["PAT"] = pat,
+            ["APP_ID"] = sampleAppId,
         };
-        foreach (var sample in samples)
+        var samples = GuideSamples.Read(new Dictionary<string, string>
         {
-            var (exitCode, output) = await RunBashAsync(sample.TrimEnd() + " -w '\\n%{http_code}'", variables);
-            Assert.True(exitCode == 0, $"sample failed ({exitCode}):\n{sample}\n{output}");
+            ["{{portal}}"] = product.PortalUrl,
+            ["{{pie}}"] = product.PieUrl,
+            ["{{production}}"] = product.ProductionUrl,
+        });
+        Assert.DoesNotContain(samples, s => s.Marker == SampleMarker.Unmarked);
+
+        var ran = new List<string>();
+        foreach (var sample in samples.Where(s => s.Language == "bash" && s.Marker == SampleMarker.Run))
+        {
+            var (exitCode, output) = await RunAsync("bash", ["-c", sample.Code.TrimEnd() + " -w '\\n%{http_code}'"], variables, Path.GetTempPath());
+            Assert.True(exitCode == 0, $"{sample.Name} failed ({exitCode}):\n{sample.Code}\n{output}");
             var lines = output.TrimEnd().Split('\n');
-            Assert.True(lines[^1] == "200", $"sample answered {lines[^1]}:\n{sample}\n{output}");
-            using var json = JsonDocument.Parse(string.Join('\n', lines[..^1]));
-            if (json.RootElement.TryGetProperty("access_token", out var token))
+            Assert.True(lines[^1].StartsWith('2'), $"{sample.Name} answered {lines[^1]}:\n{sample.Code}\n{output}");
+            var body = string.Join('\n', lines[..^1]).Trim();
+            if (body.Length > 0)
             {
-                // Later samples use the token the earlier one obtained, as a reader would.
-                variables["ACCESS_TOKEN"] = token.GetString()!;
+                using var json = JsonDocument.Parse(body);
+                if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("access_token", out var token))
+                {
+                    // Later samples use the token the earlier one obtained, as a reader would.
+                    variables["ACCESS_TOKEN"] = token.GetString()!;
+                }
+                else if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("Errors", out var errors))
+                {
+                    Assert.Equal(0, errors.GetArrayLength());
+                }
             }
-            else
-            {
-                Assert.Equal(0, json.RootElement.GetProperty("Errors").GetArrayLength());
-            }
+
+            ran.Add(sample.Name);
         }
+
+        var bash = clock.Elapsed - setUp;
+        var csharp = samples.Where(s => s.Language == "csharp").ToList();
+        var directory = Directory.CreateTempSubdirectory("guide-samples-");
+        try
+        {
+            // Outside the repository, so its Directory.Build.props (warnings as errors) does not apply to samples.
+            await File.WriteAllTextAsync(Path.Combine(directory.FullName, "samples.cs"), GuideSamples.CSharpProgram(csharp));
+            var (exitCode, output) = await RunAsync("dotnet", ["run", "samples.cs"], variables, directory.FullName, TimeSpan.FromMinutes(4));
+            foreach (var sample in csharp.Where(s => s.Marker == SampleMarker.Run))
+            {
+                Assert.True(output.Contains($"SAMPLE-OK {sample.Name}\n", StringComparison.Ordinal), $"{sample.Name} did not run green (exit {exitCode}):\n{sample.Code}\n{output}");
+                ran.Add(sample.Name);
+            }
+
+            Assert.Equal(0, exitCode);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+
+        // Every runnable sample ran, and the run is reported with its times.
+        Assert.Equal(samples.Where(s => s.Marker == SampleMarker.Run).Select(s => s.Name).Order(), ran.Order());
+        Console.WriteLine($"Guide samples: set-up {setUp.TotalSeconds:0}s, bash {bash.TotalSeconds:0}s, C# {(clock.Elapsed - setUp - bash).TotalSeconds:0}s, {ran.Count} samples run, {samples.Count(s => s.Marker == SampleMarker.Skip)} skipped.");
     }
 
-    private static async Task<(int ExitCode, string Output)> RunBashAsync(string script, IReadOnlyDictionary<string, string> variables)
+    private static async Task<string> CreatePersonalAccessTokenAsync(IPage page, string portalUrl)
     {
-        var start = new ProcessStartInfo("bash", ["-c", script])
+        await page.GotoAsync($"{portalUrl}/api-tokens");
+        await page.Locator("#Input_Name").FillAsync("Guide samples");
+        await page.Locator("#Input_Read").CheckAsync();
+        await page.Locator("#Input_Write").CheckAsync();
+        await page.Locator("#Input_LifetimeDays").FillAsync("1");
+        await page.Locator("#create-token-form button[type=submit]").ClickAsync();
+        var token = await page.Locator("#new-token").InputValueAsync();
+        Assert.StartsWith("gh_pat_", token, StringComparison.Ordinal);
+        return token;
+    }
+
+    /// <summary>A PIE Partner app made through the management API, once PIE has it (bounded polling).</summary>
+    private static async Task<(string ClientId, string Secret, string AppId)> CreatePartnerAppAsync(HttpClient portal, string name)
+    {
+        using var created = await portal.PostAsJsonAsync("apps", new { name, contactEmail = "dev@example.com", environment = "pie", appType = "partner" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var body = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var app = body.GetProperty("app");
+        var id = app.GetProperty("id").GetString()!;
+        for (var i = 0; i < 100 && app.GetProperty("sync").GetProperty("state").GetString() != "synced"; i++)
+        {
+            await Task.Delay(200);
+            app = await portal.GetFromJsonAsync<JsonElement>($"apps/{id}");
+        }
+
+        Assert.Equal("synced", app.GetProperty("sync").GetProperty("state").GetString());
+        return (app.GetProperty("clientId").GetString()!, body.GetProperty("clientSecret").GetString()!, id);
+    }
+
+    private static async Task<string> RefreshTokenAsync(string pieUrl, JourneyResult journey)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, pieUrl + "/connect/token")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "password",
+                ["username"] = journey.ApiUserName,
+                ["password"] = journey.ApiUserPassword,
+                ["scope"] = "target:b business.fund.list offline_access",
+            }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(journey.ClientId)}:{Uri.EscapeDataString(journey.ClientSecret)}")));
+        using var response = await http.SendAsync(request);
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(json.TryGetProperty("refresh_token", out var refresh), json.ToString());
+        return refresh.GetString()!;
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string command, string[] arguments, IReadOnlyDictionary<string, string> variables, string directory, TimeSpan? limit = null)
+    {
+        var start = new ProcessStartInfo(command, arguments)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            WorkingDirectory = directory,
         };
         foreach (var (name, value) in variables)
         {
             start.Environment[name] = value;
         }
 
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await process.WaitForExitAsync(timeout.Token);
+        using var timeout = new CancellationTokenSource(limit ?? TimeSpan.FromMinutes(1));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
         return (process.ExitCode, WebUtility.HtmlDecode(await output) + await error);
     }
+}
+
+public enum SampleMarker
+{
+    Unmarked,
+    Run,
+    Skip,
+}
+
+/// <summary>One fenced sample block of a guide, with this deployment's URLs filled in as the portal does.</summary>
+public sealed record GuideSample(string Name, string Language, SampleMarker Marker, string Reason, string Code);
+
+public static partial class GuideSamples
+{
+    private const string ResourcePrefix = "Gatehouse.Portal.Docs.Guides.";
+
+    /// <summary>Every bash and C# block of every guide (the Markdown the portal embeds), in guide order.</summary>
+    public static IReadOnlyList<GuideSample> Read(IReadOnlyDictionary<string, string> replacements)
+    {
+        var assembly = typeof(Gatehouse.Portal.PortalPlane).Assembly;
+        var samples = new List<GuideSample>();
+        foreach (var resource in assembly.GetManifestResourceNames().Where(r => r.StartsWith(ResourcePrefix, StringComparison.Ordinal) && r.EndsWith(".md", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            using var reader = new StreamReader(assembly.GetManifestResourceStream(resource)!);
+            var markdown = replacements.Aggregate(reader.ReadToEnd(), (text, r) => text.Replace(r.Key, r.Value, StringComparison.Ordinal));
+            var guide = resource[ResourcePrefix.Length..^".md".Length];
+            var index = 0;
+            foreach (Match fence in Fence().Matches(markdown))
+            {
+                var language = fence.Groups["language"].Value.ToLowerInvariant() switch
+                {
+                    "sh" or "shell" => "bash",
+                    "cs" => "csharp",
+                    var other => other,
+                };
+                if (language is not ("bash" or "csharp"))
+                {
+                    continue;
+                }
+
+                var info = fence.Groups["info"].Value.Trim();
+                var (marker, reason) = info switch
+                {
+                    "run" => (SampleMarker.Run, ""),
+                    _ when info.StartsWith("skip:", StringComparison.Ordinal) && info.Length > "skip:".Length + 10 => (SampleMarker.Skip, info["skip:".Length..].Trim()),
+                    _ => (SampleMarker.Unmarked, ""),
+                };
+                samples.Add(new GuideSample($"{guide}#{++index}-{language}", language, marker, reason, fence.Groups["code"].Value));
+            }
+        }
+
+        return samples;
+    }
+
+    /// <summary>
+    /// One file-based app holding every C# sample as a local function (their usings hoisted), calling
+    /// the runnable ones in order and printing <c>SAMPLE-OK name</c> or <c>SAMPLE-FAIL name</c>.
+    /// </summary>
+    public static string CSharpProgram(IReadOnlyList<GuideSample> samples)
+    {
+        var program = new StringBuilder();
+        program.AppendLine("#:package Duende.IdentityModel@8.1.0");
+        // File-based apps default to Native AOT, which disables reflection-based JSON (anonymous types in
+        // PostAsJsonAsync); a sample pasted into an ordinary console project does not have that limit.
+        program.AppendLine("#:property PublishAot=false");
+        var bodies = new List<(GuideSample Sample, string Body)>();
+        var usings = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var sample in samples)
+        {
+            var lines = sample.Code.Split('\n');
+            usings.UnionWith(lines.Where(l => UsingDirective().IsMatch(l)).Select(l => l.Trim()));
+            bodies.Add((sample, string.Join('\n', lines.Where(l => !UsingDirective().IsMatch(l)))));
+        }
+
+        foreach (var line in usings)
+        {
+            program.AppendLine(line);
+        }
+
+        program.AppendLine("var failed = 0;");
+        for (var i = 0; i < bodies.Count; i++)
+        {
+            if (bodies[i].Sample.Marker != SampleMarker.Run)
+            {
+                continue;
+            }
+
+            program.AppendLine($$"""
+                try { await Sample{{i}}(); Console.WriteLine("SAMPLE-OK {{bodies[i].Sample.Name}}"); }
+                catch (Exception e) { failed++; Console.WriteLine("SAMPLE-FAIL {{bodies[i].Sample.Name}}: " + e); }
+                """);
+        }
+
+        program.AppendLine("return failed;");
+        for (var i = 0; i < bodies.Count; i++)
+        {
+            program.AppendLine($"// {bodies[i].Sample.Name} ({bodies[i].Sample.Marker}{(bodies[i].Sample.Reason.Length > 0 ? ": " + bodies[i].Sample.Reason : "")})");
+            program.AppendLine($"static async Task Sample{i}()\n{{\n{bodies[i].Body}\nawait Task.CompletedTask;\n}}");
+        }
+
+        return program.ToString();
+    }
+
+    [GeneratedRegex(@"^```(?<language>[A-Za-z#]+)(?<info>[^\n]*)\n(?<code>.*?)^```[ \t]*$", RegexOptions.Multiline | RegexOptions.Singleline)]
+    private static partial Regex Fence();
+
+    [GeneratedRegex(@"^\s*using\s+[A-Za-z0-9_.]+\s*;\s*$")]
+    private static partial Regex UsingDirective();
 }

@@ -34,6 +34,17 @@ public sealed class FakeEnvironment : IAsyncDisposable
     /// <summary>How long GET /admin/v1/clients/{id} takes to answer (an environment that hangs).</summary>
     public TimeSpan ClientStateDelay { get; set; }
 
+    /// <summary>The usage summaries the portal asked for: (clientId, from, to, bucket seconds).</summary>
+    public ConcurrentQueue<(string? ClientId, DateTimeOffset From, DateTimeOffset To, int Bucket)> UsageQueries { get; } = new();
+
+    /// <summary>What GET /admin/v1/usage/summary answers; null: a summary with no calls.</summary>
+    public Func<string?, DateTimeOffset, DateTimeOffset, int, UsageSummary>? Usage { get; set; }
+
+    public static UsageSummary EmptyUsage(DateTimeOffset from, DateTimeOffset to, int bucket) => new(
+        from, to, bucket, UsageCounts.Zero, null, null,
+        [.. Enumerable.Range(0, (int)Math.Ceiling((to - from).TotalSeconds / bucket)).Select(i => new UsageBucket(from.AddSeconds((double)i * bucket), UsageCounts.Zero, null, null))],
+        [], [], [], []);
+
     public static string BusinessCodeFor(Guid organisationId) => "SBX" + organisationId.ToString("N")[^6..].ToUpperInvariant();
 
     public async Task StartAsync()
@@ -77,6 +88,12 @@ public sealed class FakeEnvironment : IAsyncDisposable
         app.MapGet("/openapi/class-partner-api.json", () => ServeOpenApi
             ? Results.Text("""{"openapi":"3.1.1","info":{"title":"Class Partner API","version":"1.0"},"servers":[{"url":"http://elsewhere.example"}],"paths":{"/api/1.0/b/{businessCode}/fund-data/fund-list":{"get":{"summary":"List the funds of the business","tags":["Fund data"],"security":[{"oauth2":["business.fund.list"]}],"parameters":[{"name":"businessCode","in":"path","required":true,"schema":{"type":"string"}}]}}}}""", "application/json")
             : Results.StatusCode(503));
+
+        admin.MapGet("/usage/summary", (DateTimeOffset from, DateTimeOffset to, int bucket, string? clientId) =>
+        {
+            UsageQueries.Enqueue((clientId, from, to, bucket));
+            return TypedResults.Ok(Usage?.Invoke(clientId, from, to, bucket) ?? EmptyUsage(from, to, bucket));
+        });
         await app.StartAsync();
     }
 

@@ -5,6 +5,7 @@ using Gatehouse.Environment.Data;
 using Gatehouse.Environment.PartnerApi;
 using Gatehouse.Environment.Sandbox;
 using Gatehouse.Hosting.Contracts;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
@@ -110,11 +111,16 @@ public sealed class UsageWriter(UsageRecorder recorder, IServiceScopeFactory sco
 /// <summary>The outermost Partner API filter: records every call, whatever its outcome, once the response is done.</summary>
 public sealed class UsageFilter(UsageRecorder recorder, TimeProvider time) : IEndpointFilter
 {
+    public const string CorrelationHeader = "X-Correlation-Id";
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var started = time.GetTimestamp();
         var at = time.GetUtcNow();
+        // The caller can quote this id to support; it is the one the usage record and the logs carry.
+        var correlationId = Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier;
+        http.Response.Headers[CorrelationHeader] = correlationId;
         http.Response.OnCompleted(() =>
         {
             var operation = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? http.Request.Path.Value ?? "";
@@ -128,7 +134,7 @@ public sealed class UsageFilter(UsageRecorder recorder, TimeProvider time) : IEn
                 Operation = operation,
                 Status = http.Response.StatusCode,
                 LatencyMs = time.GetElapsedTime(started).TotalMilliseconds,
-                CorrelationId = Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier,
+                CorrelationId = correlationId,
             });
             return Task.CompletedTask;
         });
@@ -145,12 +151,14 @@ public static class UsageRegistration
         services.AddSingleton<UsageRecorder>();
         services.AddSingleton<UsageFilter>();
         services.AddHostedService<UsageWriter>();
+        services.AddScoped<UsageSummaries>();
         return services;
     }
 
     /// <summary>GET <c>/admin/v1/usage?since=ISO-8601[&amp;clientId=][&amp;limit=]</c>: records oldest first, at most 5,000 per page.</summary>
     public static IEndpointRouteBuilder MapUsageAdmin(this IEndpointRouteBuilder endpoints, EnvironmentEndpoint environment)
     {
+        endpoints.MapAdminGroup(environment).MapGet("/usage/summary", SummaryAsync);
         endpoints.MapAdminGroup(environment).MapGet("/usage", async (
             [FromQuery] DateTimeOffset? since, [FromQuery] string? clientId, [FromQuery] int? limit, EnvironmentDbContext db, CancellationToken cancellationToken) =>
         {
@@ -167,5 +175,26 @@ public static class UsageRegistration
             return TypedResults.Ok(records);
         });
         return endpoints;
+    }
+
+    /// <summary>
+    /// GET <c>/admin/v1/usage/summary?from=&amp;to=&amp;bucket=SECONDS[&amp;clientId=]</c>: counts, latency
+    /// percentiles, top operations, per-business and per-client breakdowns and the latest calls.
+    /// Defaults: the last 24 hours, in hours.
+    /// </summary>
+    private static async Task<Results<Ok<UsageSummary>, ValidationProblem>> SummaryAsync(
+        [FromQuery] DateTimeOffset? from, [FromQuery] DateTimeOffset? to, [FromQuery] long? bucket, [FromQuery] string? clientId,
+        UsageSummaries summaries, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var end = to ?? time.GetUtcNow();
+        var start = from ?? end.AddHours(-24);
+        var bucketSeconds = bucket ?? 3600;
+        var errors = UsageSummaries.Validate(start, end, bucketSeconds);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        return TypedResults.Ok(await summaries.SummariseAsync(string.IsNullOrWhiteSpace(clientId) ? null : clientId, start, end, bucketSeconds, cancellationToken));
     }
 }
