@@ -142,6 +142,26 @@ public abstract class EnvironmentProtocolTests(DatabaseProvider provider)
     }
 
     [Fact]
+    public async Task AdminApi_ConcurrentPutsOfANewClient_AllSucceedAndOneClientExists()
+    {
+        // The portal's request-time push and its background worker may create the same client at once.
+        await using var env = await StartAsync();
+        var template = await env.ProvisionClientAppAsync();
+        for (var round = 0; round < 5; round++)
+        {
+            var clientId = Guid.NewGuid();
+            var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+            {
+                using var response = await env.Http.SendAsync(env.Admin(HttpMethod.Put, EnvironmentAdminApi.Client(clientId), template.Descriptor));
+                return response.StatusCode;
+            }));
+
+            Assert.All(responses, status => Assert.Equal(HttpStatusCode.OK, status));
+            Assert.Equal(200, (await env.TokenAsync(clientId.ToString(), template.Secret, ("grant_type", "client_credentials"))).Status);
+        }
+    }
+
+    [Fact]
     public async Task AdminApi_DisabledClient_FailsClientAuthentication()
     {
         await using var env = await StartAsync();

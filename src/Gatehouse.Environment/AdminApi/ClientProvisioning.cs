@@ -146,7 +146,23 @@ public sealed class ClientProvisioning(
         }
         else
         {
-            await applications.CreateAsync(desired, cancellationToken);
+            try
+            {
+                await applications.CreateAsync(desired, cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // The portal's request-time push and its background worker can PUT the same new client
+                // at once; the loser of the unique ClientId race applies its (identical) desired state
+                // as an update instead, so the PUT stays idempotent.
+                db.ChangeTracker.Clear();
+                if (await applications.FindByClientIdAsync(id, cancellationToken) is not { } created)
+                {
+                    throw;
+                }
+
+                await applications.UpdateAsync(created, desired, cancellationToken);
+            }
         }
 
         if (!descriptor.Enabled)
