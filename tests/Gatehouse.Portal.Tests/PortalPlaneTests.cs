@@ -56,7 +56,7 @@ public sealed class PortalPlaneTests
         var organisation = await portal.QueryAsync(db => db.Organisations.SingleAsync());
         Assert.Equal("Acme Advisers", organisation.Name);
         Assert.True(await PortalUnderTest.EventuallyAsync(() => Task.FromResult(portal.Pie.Sandboxes.ContainsKey(organisation.Id))));
-        Assert.Equal(2, await portal.QueryAsync(db => db.ApiProducts.CountAsync()));
+        Assert.Equal(3, await portal.QueryAsync(db => db.ApiProducts.CountAsync())); // Class Partner API, DMS, Management API
     }
 
     [Fact]
