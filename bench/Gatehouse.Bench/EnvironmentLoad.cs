@@ -44,6 +44,9 @@ public static class EnvironmentLoad
             ["Logging:LogLevel:Default"] = "Warning",
             // The per-client limit (500/min) would turn the measurement into a 429 count.
             ["Environments:pie:RateLimits:PerMinute"] = "1000000000",
+
+            // --shared-rate-limit true: count in the database (ADR 0016) to measure what that costs.
+            ["Environments:pie:RateLimits:Shared"] = options["shared-rate-limit"] ?? "false",
         };
         await using var app = EnvironmentPlane.Build([], EnvironmentKeys.Pie, c => c.AddInMemoryCollection(settings));
         await app.StartAsync();
@@ -62,7 +65,8 @@ public static class EnvironmentLoad
         var report = new StringBuilder();
         report.AppendLine($"| scenario | requests/s | p50 ms | p95 ms | p99 ms | errors |");
         report.AppendLine("|---|---|---|---|---|---|");
-        foreach (var (name, call) in scenarios)
+        // --only "fund-list": run just the scenarios whose name contains it.
+        foreach (var (name, call) in scenarios.Where(s => options["only"] is not { } only || s.Name.Contains(only, StringComparison.Ordinal)))
         {
             await DriveAsync(call, concurrency, TimeSpan.FromSeconds(warmup));
             var result = await DriveAsync(call, concurrency, TimeSpan.FromSeconds(seconds));
