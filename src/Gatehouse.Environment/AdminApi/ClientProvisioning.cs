@@ -2,6 +2,8 @@ using Gatehouse.Environment.Authorization;
 using Gatehouse.Environment.Data;
 using Gatehouse.Hosting.Contracts;
 using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
+using OpenIddict.EntityFrameworkCore.Models;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Gatehouse.Environment.AdminApi;
@@ -140,28 +142,31 @@ public sealed class ClientProvisioning(
             desired.Permissions.Add(Permissions.Prefixes.Scope + scope);
         }
 
-        if (await applications.FindByClientIdAsync(id, cancellationToken) is { } existing)
-        {
-            await applications.UpdateAsync(existing, desired, cancellationToken);
-        }
-        else
+        // The portal's request-time push and its background worker can PUT the same client at once:
+        // the loser of the unique ClientId check (OpenIddict validation or the index), or of the optimistic
+        // concurrency check on update, applies its (identical) desired state again to the row as it now is,
+        // so the PUT stays idempotent. The row is read from the database there: the manager's entity
+        // cache may still remember that the client did not exist.
+        var existing = await applications.FindByClientIdAsync(id, cancellationToken);
+        for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await applications.CreateAsync(desired, cancellationToken);
-            }
-            catch (DbUpdateException)
-            {
-                // The portal's request-time push and its background worker can PUT the same new client
-                // at once; the loser of the unique ClientId race applies its (identical) desired state
-                // as an update instead, so the PUT stays idempotent.
-                db.ChangeTracker.Clear();
-                if (await applications.FindByClientIdAsync(id, cancellationToken) is not { } created)
+                if (existing is not null)
                 {
-                    throw;
+                    await applications.UpdateAsync(existing, desired, cancellationToken);
+                }
+                else
+                {
+                    await applications.CreateAsync(desired, cancellationToken);
                 }
 
-                await applications.UpdateAsync(created, desired, cancellationToken);
+                break;
+            }
+            catch (Exception e) when (attempt < 5 && e is DbUpdateException or OpenIddictExceptions.ConcurrencyException or OpenIddictExceptions.ValidationException)
+            {
+                db.ChangeTracker.Clear();
+                existing = await db.Set<OpenIddictEntityFrameworkCoreApplication>().SingleOrDefaultAsync(a => a.ClientId == id, cancellationToken);
             }
         }
 

@@ -101,7 +101,8 @@ public sealed class TryItTokens(
         copy.SetCreationDate(now)
             .SetExpirationDate(expires)
             .SetClaim(Claims.Private.Issuer, environment.ResolveIssuer().AbsoluteUri)
-            .SetAudiences(principal.GetResources())
+            // The environment's own audience too, as EnvironmentAudienceHandler adds at the token endpoint (EN1).
+            .SetAudiences([.. principal.GetResources().Append(EnvironmentAudienceHandler.For(environment.ResolveIssuer())).Distinct(StringComparer.Ordinal)])
             .SetClaim(Claims.ClientId, clientId);
         return copy;
     }

@@ -16,47 +16,21 @@ public sealed class EnvironmentAdminClient(HttpClient http)
     /// <summary>Restores the sandbox business's generated data (its users, apps and consents stay).</summary>
     public async Task<SandboxReset> ResetSandboxAsync(EnvironmentEndpoint environment, Guid organisationId, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(environment.Url.TrimEnd('/') + EnvironmentAdminApi.SandboxReset(organisationId), UriKind.Absolute));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", environment.AdminApiKey);
-        using var response = await http.SendAsync(request, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new EnvironmentAdminException($"{environment.DisplayName} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
-        }
-
-        return (await response.Content.ReadFromJsonAsync<SandboxReset>(cancellationToken))
-            ?? throw new EnvironmentAdminException($"{environment.DisplayName} sent an empty answer.");
+        using var response = await SendAsync(environment, HttpMethod.Post, EnvironmentAdminApi.SandboxReset(organisationId), content: null, cancellationToken);
+        return await ReadAsync<SandboxReset>(environment, response, cancellationToken);
     }
 
     /// <summary>What the environment observed about the client (when each secret last authenticated); null if it has no such client.</summary>
-    public async Task<ClientState?> GetClientAsync(EnvironmentEndpoint environment, Guid clientId, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(environment.Url.TrimEnd('/') + EnvironmentAdminApi.Client(clientId), UriKind.Absolute));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", environment.AdminApiKey);
-        using var response = await http.SendAsync(request, cancellationToken);
-        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new EnvironmentAdminException($"{environment.DisplayName} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
-        }
-
-        return await response.Content.ReadFromJsonAsync<ClientState>(cancellationToken)
-            ?? throw new EnvironmentAdminException($"{environment.DisplayName} sent an empty answer.");
-    }
+    public Task<ClientState?> GetClientAsync(EnvironmentEndpoint environment, Guid clientId, CancellationToken cancellationToken) =>
+        GetAsync<ClientState>(environment, EnvironmentAdminApi.Client(clientId), cancellationToken);
 
     /// <summary>Deletes the client (the environment revokes its tokens first); a client already gone is fine.</summary>
     public async Task<ClientProvisioned> DeleteClientAsync(EnvironmentEndpoint environment, Guid clientId, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Delete, new Uri(environment.Url.TrimEnd('/') + EnvironmentAdminApi.Client(clientId), UriKind.Absolute));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", environment.AdminApiKey);
-        using var response = await http.SendAsync(request, cancellationToken);
-        if (!response.IsSuccessStatusCode && response.StatusCode != System.Net.HttpStatusCode.NotFound)
+        using var response = await SendAsync(environment, HttpMethod.Delete, EnvironmentAdminApi.Client(clientId), content: null, cancellationToken);
+        if (response.StatusCode != System.Net.HttpStatusCode.NotFound)
         {
-            throw new EnvironmentAdminException($"{environment.DisplayName} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
+            EnsureSuccess(environment, response);
         }
 
         return new ClientProvisioned(clientId, []);
@@ -85,64 +59,53 @@ public sealed class EnvironmentAdminClient(HttpClient http)
     public Task<ClassUserSaved> PutUserAsync(EnvironmentEndpoint environment, string userName, ClassUserRequest request, CancellationToken cancellationToken) =>
         PutValidatedAsync<ClassUserRequest, ClassUserSaved>(environment, ClassDirectoryApi.User(userName), request, cancellationToken);
 
+    /// <summary>The resource, or null on 404.</summary>
     private async Task<T?> GetAsync<T>(EnvironmentEndpoint environment, string path, CancellationToken cancellationToken)
         where T : class
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(environment.Url.TrimEnd('/') + path, UriKind.Absolute));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", environment.AdminApiKey);
-        using var response = await http.SendAsync(request, cancellationToken);
-        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new EnvironmentAdminException($"{environment.DisplayName} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
-        }
-
-        return await response.Content.ReadFromJsonAsync<T>(cancellationToken)
-            ?? throw new EnvironmentAdminException($"{environment.DisplayName} answered with an empty body.");
+        using var response = await SendAsync(environment, HttpMethod.Get, path, content: null, cancellationToken);
+        return response.StatusCode == System.Net.HttpStatusCode.NotFound ? null : await ReadAsync<T>(environment, response, cancellationToken);
     }
 
+    /// <summary>A PUT whose 400 carries the environment's field errors (<see cref="EnvironmentValidationException"/>).</summary>
     private async Task<TResponse> PutValidatedAsync<TRequest, TResponse>(EnvironmentEndpoint environment, string path, TRequest body, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(environment.Url.TrimEnd('/') + path, UriKind.Absolute))
-        {
-            Content = JsonContent.Create(body),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", environment.AdminApiKey);
-        using var response = await http.SendAsync(request, cancellationToken);
+        using var response = await SendAsync(environment, HttpMethod.Put, path, JsonContent.Create(body), cancellationToken);
         if (response.StatusCode == System.Net.HttpStatusCode.BadRequest)
         {
             var problem = await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Http.HttpValidationProblemDetails>(cancellationToken);
             throw new EnvironmentValidationException(problem?.Errors ?? new Dictionary<string, string[]>());
         }
 
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new EnvironmentAdminException($"{environment.DisplayName} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
-        }
-
-        return await response.Content.ReadFromJsonAsync<TResponse>(cancellationToken)
-            ?? throw new EnvironmentAdminException($"{environment.DisplayName} answered with an empty body.");
+        return await ReadAsync<TResponse>(environment, response, cancellationToken);
     }
 
     private async Task<TResponse> PutAsync<TRequest, TResponse>(EnvironmentEndpoint environment, string path, TRequest body, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(environment.Url.TrimEnd('/') + path, UriKind.Absolute))
-        {
-            Content = JsonContent.Create(body),
-        };
+        using var response = await SendAsync(environment, HttpMethod.Put, path, JsonContent.Create(body), cancellationToken);
+        return await ReadAsync<TResponse>(environment, response, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(EnvironmentEndpoint environment, HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(environment.Url.TrimEnd('/') + path, UriKind.Absolute)) { Content = content };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", environment.AdminApiKey);
-        using var response = await http.SendAsync(request, cancellationToken);
+        return await http.SendAsync(request, cancellationToken);
+    }
+
+    private static async Task<T> ReadAsync<T>(EnvironmentEndpoint environment, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        EnsureSuccess(environment, response);
+        return await response.Content.ReadFromJsonAsync<T>(cancellationToken)
+            ?? throw new EnvironmentAdminException($"{environment.DisplayName} answered with an empty body.");
+    }
+
+    private static void EnsureSuccess(EnvironmentEndpoint environment, HttpResponseMessage response)
+    {
         if (!response.IsSuccessStatusCode)
         {
             throw new EnvironmentAdminException($"{environment.DisplayName} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
         }
-
-        return await response.Content.ReadFromJsonAsync<TResponse>(cancellationToken)
-            ?? throw new EnvironmentAdminException($"{environment.DisplayName} answered with an empty body.");
     }
 }
 

@@ -29,14 +29,20 @@ public sealed class PartnerApiWorld : IAsyncDisposable
 
     public TestClient T2 { get; }
 
+    public static Guid T1Organisation { get; } = new("0e1f6a3c-5b7d-4c2e-9a81-1d2c3b4a5f60");
+
+    public static Guid T2Organisation { get; } = new("7c9d2e4f-1a3b-4d5c-8e6f-90a1b2c3d4e5");
+
     public static async Task<PartnerApiWorld> StartAsync(DatabaseProvider provider, FakeTimeProvider? time = null, IReadOnlyList<KeyValuePair<string, string?>>? settings = null)
     {
         var env = await EnvironmentUnderTest.StartAsync(provider, time, settings: settings);
         var scopes = AllScopes.Split(' ').Append("offline_access").ToList();
-        var t1 = await env.ProvisionClientAppAsync(scopes);
+        // Fixed organisations, so both sandboxes are the same on every run (the generator is seeded by
+        // the organisation id) and T2 has funds whose codes T1 does not have.
+        var t1 = await env.ProvisionClientAppAsync(scopes, organisationId: T1Organisation);
 
         // T2: another organisation, its own API user and app.
-        var t2Org = Guid.NewGuid();
+        var t2Org = T2Organisation;
         var t2Sandbox = await env.ProvisionSandboxAsync(t2Org, "Other Advisers", "api@other.example", TestClient.Password);
         var t2Id = Guid.NewGuid();
         var secret = ClientSecrets.Generate();
