@@ -264,10 +264,28 @@ public abstract class PortalTests
         await using var portal = await StartAsync();
         var browser = await portal.NewDeveloperAsync("dev@acme-advisers.com.au");
 
+        var page = await browser.GetDocumentAsync("/account/sign-in?ReturnUrl=" + Uri.EscapeDataString(returnUrl));
         using var response = await PortalUnderTest.SignInAsync(browser, "dev@acme-advisers.com.au", returnUrl: returnUrl);
 
+        // Said on the page the link opens, not carried into the form, and not followed after sign-in.
+        Assert.Contains("another site", page.QuerySelector("#foreign-return-url")?.TextContent, StringComparison.Ordinal);
+        Assert.Equal("", page.QuerySelector("input[name=ReturnUrl]")?.GetAttribute("value") ?? "");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/apps", response.Headers.Location?.ToString());
+    }
+
+    [Fact]
+    public async Task SignIn_LocalReturnUrl_NoNoticeAndFollowed()
+    {
+        await using var portal = await StartAsync();
+        var browser = await portal.NewDeveloperAsync("dev@acme-advisers.com.au");
+
+        var page = await browser.GetDocumentAsync("/account/sign-in?ReturnUrl=%2Fsandbox");
+        using var response = await PortalUnderTest.SignInAsync(browser, "dev@acme-advisers.com.au", returnUrl: "/sandbox");
+
+        Assert.Null(page.QuerySelector("#foreign-return-url"));
+        Assert.Equal("/sandbox", page.QuerySelector("input[name=ReturnUrl]")?.GetAttribute("value"));
+        Assert.Equal("/sandbox", response.Headers.Location?.ToString());
     }
 
     [Fact]

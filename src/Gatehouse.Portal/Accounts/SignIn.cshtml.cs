@@ -17,8 +17,17 @@ public sealed class SignInModel(UserManager<Developer> users, SignInManager<Deve
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
+    /// <summary>
+    /// The link asked to go to another site after sign-in: that is refused (open redirect, ASVS 5.0
+    /// 3.5.x / RFC 9700 §4.11) and said on the page; sign-in then goes to My Apps.
+    /// </summary>
+    public bool ForeignReturnUrl { get; private set; }
+
+    public void OnGet() => DropForeignReturnUrl();
+
     public async Task<IActionResult> OnPostAsync()
     {
+        DropForeignReturnUrl();
         if (!ModelState.IsValid)
         {
             return Page();
@@ -67,6 +76,16 @@ public sealed class SignInModel(UserManager<Developer> users, SignInManager<Deve
         }
 
         return LocalRedirect(await flow.CompleteAsync(developer, "pwd", ReturnUrl, Url));
+    }
+
+    private void DropForeignReturnUrl()
+    {
+        if (!string.IsNullOrEmpty(ReturnUrl) && !Url.IsLocalUrl(ReturnUrl))
+        {
+            ForeignReturnUrl = true;
+            ReturnUrl = null;
+            ModelState.Remove(nameof(ReturnUrl)); // or the form would echo the bound value
+        }
     }
 
     private PageResult Refuse(string message)
