@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Gatehouse.Hosting.Database;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Gatehouse.Environment.Authorization;
@@ -8,6 +9,8 @@ namespace Gatehouse.Environment.Authorization;
 /// never a 500 and never a success. RFC 7009 §2.2.1: on 503 "the client must assume the token still
 /// exists"; fosite CVE-2020-15223 answered 200 to a revocation whose store failed (SECURITY.md RV6, DB1).
 /// OAuth endpoints answer in RFC 6749 form (<c>temporarily_unavailable</c>), everything else ProblemDetails.
+/// A constraint violation is not an outage: the store answered, a concurrent writer won. Outside the
+/// OAuth endpoints that is a 409 the caller may retry; on them it stays <c>temporarily_unavailable</c>.
 /// </summary>
 public sealed class DatabaseUnavailableHandler(ILogger<DatabaseUnavailableHandler> logger) : IExceptionHandler
 {
@@ -15,6 +18,11 @@ public sealed class DatabaseUnavailableHandler(ILogger<DatabaseUnavailableHandle
 
     public static bool IsStoreFailure(Exception? exception)
     {
+        if (StoreErrors.IsConstraintViolation(exception))
+        {
+            return false;
+        }
+
         for (var e = exception; e is not null; e = e.InnerException)
         {
             if (e is DbException or TimeoutException)
@@ -28,7 +36,22 @@ public sealed class DatabaseUnavailableHandler(ILogger<DatabaseUnavailableHandle
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (!IsStoreFailure(exception) || httpContext.Response.HasStarted)
+        if (httpContext.Response.HasStarted)
+        {
+            return false;
+        }
+
+        var isOAuth = httpContext.Request.Path.StartsWithSegments("/connect", StringComparison.Ordinal);
+        if (StoreErrors.IsConstraintViolation(exception) && !isOAuth)
+        {
+            logger.LogWarning(exception, "Concurrent change refused by a constraint while serving {Path}", httpContext.Request.Path.Value);
+            httpContext.Response.Headers.CacheControl = "no-store";
+            await Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "A concurrent change to the same record won.",
+                detail: "Nothing was changed by this request. Read the record again and retry.").ExecuteAsync(httpContext);
+            return true;
+        }
+
+        if (!IsStoreFailure(exception) && !StoreErrors.IsConstraintViolation(exception))
         {
             return false;
         }
@@ -38,7 +61,7 @@ public sealed class DatabaseUnavailableHandler(ILogger<DatabaseUnavailableHandle
         response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         response.Headers.CacheControl = "no-store";
-        if (httpContext.Request.Path.StartsWithSegments("/connect", StringComparison.Ordinal))
+        if (isOAuth)
         {
             await response.WriteAsJsonAsync(new Dictionary<string, string>
             {

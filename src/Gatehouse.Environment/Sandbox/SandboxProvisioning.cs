@@ -2,6 +2,7 @@ using Gatehouse.Environment.Businesses;
 using Gatehouse.Environment.Data;
 using Gatehouse.Environment.Users;
 using Gatehouse.Hosting.Contracts;
+using Gatehouse.Hosting.Database;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,7 +17,28 @@ public sealed class SandboxProvisioning(EnvironmentDbContext db, UserManager<Cla
 {
     public const string AccessControllerRole = "Access Controller";
 
+    private const int MaxAttempts = 8;
+
     public async Task<(SandboxProvisioned? Result, IDictionary<string, string[]>? Errors)> ProvisionAsync(
+        Guid organisationId, SandboxRequest request, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await ProvisionOnceAsync(organisationId, request, cancellationToken);
+            }
+            catch (DbUpdateException e) when (attempt < MaxAttempts - 1 && (e is DbUpdateConcurrencyException || StoreErrors.IsConstraintViolation(e)))
+            {
+                // A PUT is idempotent: another PUT of the same sandbox (a retrying provisioner, a second
+                // portal node) created or changed the business or the user first. Each round has a winner,
+                // so going again on the rows as they now are ends.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<(SandboxProvisioned? Result, IDictionary<string, string[]>? Errors)> ProvisionOnceAsync(
         Guid organisationId, SandboxRequest request, CancellationToken cancellationToken)
     {
         var business = await db.Businesses.Include(b => b.Funds).SingleOrDefaultAsync(b => b.OrganisationId == organisationId, cancellationToken)
@@ -102,6 +124,12 @@ public sealed class SandboxProvisioning(EnvironmentDbContext db, UserManager<Cla
                 DisplayName = isApiUser ? $"{organisationName} API user" : $"{organisationName} Access Controller",
             };
             var created = await users.CreateAsync(user, password);
+            if (created.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.DuplicateUserName)))
+            {
+                // Not there when we looked, there now: a concurrent PUT created it.
+                throw new DbUpdateConcurrencyException($"User {userName} was created concurrently.");
+            }
+
             if (!created.Succeeded)
             {
                 return Errors(created, userField, passwordField);
@@ -109,17 +137,36 @@ public sealed class SandboxProvisioning(EnvironmentDbContext db, UserManager<Cla
         }
         else
         {
-            // The portal is the source of truth for the password: reset it, and lift any lockout.
+            // The portal is the source of truth for the password: set it, and lift any lockout. One
+            // update, and none when nothing changes (a re-sent PUT must not touch the row or its stamp).
             var validation = await ValidatePasswordAsync(user, password, userField, passwordField);
             if (validation is not null)
             {
                 return validation;
             }
 
-            await users.RemovePasswordAsync(user);
-            await users.AddPasswordAsync(user, password);
-            await users.SetLockoutEndDateAsync(user, null);
-            await users.ResetAccessFailedCountAsync(user);
+            var changed = false;
+            if (!await users.CheckPasswordAsync(user, password))
+            {
+                user.PasswordHash = users.PasswordHasher.HashPassword(user, password);
+                changed = true;
+            }
+
+            if (user.LockoutEnd is not null || user.AccessFailedCount != 0)
+            {
+                user.LockoutEnd = null;
+                user.AccessFailedCount = 0;
+                changed = true;
+            }
+
+            if (changed)
+            {
+                var updated = await users.UpdateSecurityStampAsync(user);
+                if (!updated.Succeeded)
+                {
+                    throw new DbUpdateConcurrencyException($"User {userName} was changed concurrently: {updated}");
+                }
+            }
         }
 
         if (!await db.BusinessMemberships.AnyAsync(m => m.UserId == user.Id && m.BusinessId == business.Id, cancellationToken))

@@ -127,6 +127,30 @@ public abstract class SandboxResetTests(DatabaseProvider provider)
         Assert.Contains(roles, r => r.UserName == "controller@acme.example" && r.Role == "Access Controller" && !r.IsApiUser);
     }
 
+    [Fact]
+    public async Task Provision_ConcurrentPutsOfOneNewSandbox_AllSucceedWithOneBusinessAndUser()
+    {
+        await using var env = await EnvironmentUnderTest.StartAsync(provider);
+        var organisation = Guid.NewGuid();
+
+        // A retrying provisioner or a second portal node: the same PUT at the same moment. The losers of
+        // the insert race hit a unique constraint and must go again on the winner's rows, not fail.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            using var response = await env.Http.SendAsync(env.Admin(HttpMethod.Put, EnvironmentAdminApi.Sandbox(organisation),
+                new SandboxRequest("Acme", "api@acme.example", TestClient.Password)));
+            return (response.StatusCode, Body: await response.Content.ReadAsStringAsync());
+        }));
+        await using var scope = env.App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<EnvironmentDbContext>();
+
+        Assert.All(responses, r => Assert.True(r.StatusCode == HttpStatusCode.OK, $"{r.StatusCode}: {r.Body}"));
+        Assert.Single(responses.Select(r => JsonSerializer.Deserialize<SandboxProvisioned>(r.Body, JsonSerializerOptions.Web)!.BusinessCode).Distinct());
+        Assert.Equal(1, await db.Businesses.CountAsync(b => b.OrganisationId == organisation));
+        Assert.Equal(1, await db.Users.CountAsync(u => u.UserName == "api@acme.example"));
+        Assert.Equal(1, await db.BusinessMemberships.CountAsync(m => m.Business.OrganisationId == organisation));
+    }
+
     /// <summary>A canonical JSON dump of everything a business holds, ordered by id.</summary>
     private static async Task<string> DumpAsync(EnvironmentUnderTest env, string businessCode)
     {
