@@ -60,6 +60,7 @@ public static class EnvironmentRegistration
             RequestPath = "/assets",
         });
         app.UseClassApiCors();
+        app.UseSigningKeyActivation();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthEndpoints();

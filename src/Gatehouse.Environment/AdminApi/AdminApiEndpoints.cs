@@ -1,3 +1,4 @@
+using Gatehouse.Environment.Authorization;
 using Gatehouse.Environment.Sandbox;
 using Gatehouse.Hosting.Contracts;
 using Gatehouse.Hosting.Web;
@@ -34,6 +35,7 @@ public static class AdminApiEndpoints
         admin.MapGet("/users", async (DirectoryProvisioning directory, CancellationToken ct) => TypedResults.Ok(await directory.UsersAsync(null, ct)));
         admin.MapGet("/users/{userName}", async Task<Results<Ok<ClassUserView>, NotFound>> (string userName, DirectoryProvisioning directory, CancellationToken ct) =>
             (await directory.UsersAsync(userName, ct)) is [var user] ? TypedResults.Ok(user) : TypedResults.NotFound());
+        admin.MapSigningKeys();
         admin.MapGet("/status", () => TypedResults.Ok(new EnvironmentStatus(environment.DisplayName, environment.ResolveIssuer().AbsoluteUri)));
         return endpoints;
     }

@@ -155,6 +155,7 @@ public static class AuthorizationRegistration
             });
 
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, EnvironmentKeyLoader>();
+        services.AddSigningKeyRotation();
         services.AddOptions<OpenIddictServerOptions>().Configure<IOptions<AuthorizationServerOptions>>(
             (o, policy) => o.RefreshTokenReuseLeeway = policy.Value.RefreshTokenRetryGrace);
         services.AddOptions<OpenIddictServerOptions>().Configure<TimeProvider>((o, time) => o.TimeProvider = time);

@@ -18,6 +18,10 @@ public static class EnvironmentAdminApi
     public const string Usage = BasePath + "/usage";
 
     public const string Status = BasePath + "/status";
+
+    public const string SigningKeys = BasePath + "/signing-keys";
+
+    public static string SigningKey(string keyId) => $"{SigningKeys}/{Uri.EscapeDataString(keyId)}";
 }
 
 /// <summary>App type, as the guide names them.</summary>
@@ -72,3 +76,19 @@ public sealed record SandboxProvisioned(string BusinessCode, string BusinessName
 public sealed record SandboxReset(string BusinessCode, int FundCount, int MemberCount, int DocumentCount);
 
 public sealed record EnvironmentStatus(string Environment, string Issuer);
+
+/// <summary>
+/// A signing key of the environment (GET/POST <c>/admin/v1/signing-keys</c>). Every key is in the
+/// JWKS; <see cref="CurrentStatus"/> signs, <see cref="NextStatus"/> signs from <paramref name="ActivatesAt"/>,
+/// <see cref="PreviousStatus"/> still validates what it signed until retired.
+/// </summary>
+/// <param name="RetirableAt">When retiring it ends no valid token (null for the current key).</param>
+public sealed record SigningKeyView(string KeyId, DateTimeOffset CreatedAt, DateTimeOffset? ActivatesAt, string Status, DateTimeOffset? RetirableAt)
+{
+    public const string CurrentStatus = "current";
+    public const string NextStatus = "next";
+    public const string PreviousStatus = "previous";
+}
+
+/// <summary>POST <c>/admin/v1/signing-keys</c>: publish a new key that signs from <paramref name="ActivatesAt"/> (default: in a day).</summary>
+public sealed record SigningKeyRequest(DateTimeOffset? ActivatesAt);

@@ -59,6 +59,29 @@ public sealed class EnvironmentAdminClient(HttpClient http)
     public Task<ClassUserSaved> PutUserAsync(EnvironmentEndpoint environment, string userName, ClassUserRequest request, CancellationToken cancellationToken) =>
         PutValidatedAsync<ClassUserRequest, ClassUserSaved>(environment, ClassDirectoryApi.User(userName), request, cancellationToken);
 
+    // ---- Signing keys (ADR 0019; the admin console's SigningKeys page) ----
+
+    public Task<IReadOnlyList<SigningKeyView>> GetSigningKeysAsync(EnvironmentEndpoint environment, CancellationToken cancellationToken) =>
+        GetAsync<IReadOnlyList<SigningKeyView>>(environment, EnvironmentAdminApi.SigningKeys, cancellationToken)!;
+
+    /// <summary>Publishes a new signing key that signs from <paramref name="activatesAt"/> (the environment's default when null).</summary>
+    public Task<SigningKeyView> PublishSigningKeyAsync(EnvironmentEndpoint environment, DateTimeOffset? activatesAt, CancellationToken cancellationToken) =>
+        SendValidatedAsync<SigningKeyRequest, SigningKeyView>(environment, HttpMethod.Post, EnvironmentAdminApi.SigningKeys, new SigningKeyRequest(activatesAt), cancellationToken);
+
+    /// <summary>Retires a key; the environment's reason for refusing (it signs now, tokens it signed may be valid) comes back as <see cref="EnvironmentAdminException"/>.</summary>
+    public async Task<bool> RetireSigningKeyAsync(EnvironmentEndpoint environment, string keyId, bool emergency, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(environment, HttpMethod.Delete, EnvironmentAdminApi.SigningKey(keyId) + (emergency ? "?emergency=true" : ""), content: null, cancellationToken);
+        if (response.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+            var problem = await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ProblemDetails>(cancellationToken);
+            throw new EnvironmentAdminException($"{problem?.Title} {problem?.Detail}".Trim());
+        }
+
+        EnsureSuccess(environment, response);
+        return true;
+    }
+
     /// <summary>The resource, or null on 404.</summary>
     private async Task<T?> GetAsync<T>(EnvironmentEndpoint environment, string path, CancellationToken cancellationToken)
         where T : class
@@ -67,10 +90,13 @@ public sealed class EnvironmentAdminClient(HttpClient http)
         return response.StatusCode == System.Net.HttpStatusCode.NotFound ? null : await ReadAsync<T>(environment, response, cancellationToken);
     }
 
-    /// <summary>A PUT whose 400 carries the environment's field errors (<see cref="EnvironmentValidationException"/>).</summary>
-    private async Task<TResponse> PutValidatedAsync<TRequest, TResponse>(EnvironmentEndpoint environment, string path, TRequest body, CancellationToken cancellationToken)
+    private Task<TResponse> PutValidatedAsync<TRequest, TResponse>(EnvironmentEndpoint environment, string path, TRequest body, CancellationToken cancellationToken) =>
+        SendValidatedAsync<TRequest, TResponse>(environment, HttpMethod.Put, path, body, cancellationToken);
+
+    /// <summary>A PUT or POST whose 400 carries the environment's field errors (<see cref="EnvironmentValidationException"/>).</summary>
+    private async Task<TResponse> SendValidatedAsync<TRequest, TResponse>(EnvironmentEndpoint environment, HttpMethod method, string path, TRequest body, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(environment, HttpMethod.Put, path, JsonContent.Create(body), cancellationToken);
+        using var response = await SendAsync(environment, method, path, JsonContent.Create(body), cancellationToken);
         if (response.StatusCode == System.Net.HttpStatusCode.BadRequest)
         {
             var problem = await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Http.HttpValidationProblemDetails>(cancellationToken);

@@ -182,7 +182,7 @@ public sealed class ClassDirectoryTests
     }
 
     /// <summary>A real Production environment plane (not a sandbox) on its own SQLite database.</summary>
-    private sealed class RealProduction : IAsyncDisposable
+    internal sealed class RealProduction : IAsyncDisposable
     {
         private readonly TestDatabase database;
         private readonly WebApplication app;
