@@ -25,13 +25,16 @@ public abstract partial class AuthorizationServerTests
         var codeB = (await b.CodeAsync(fx.P))["code"];
 
         var crossed = await b.RedeemAsync(fx.P, codeB, a.Verifier);
-        var own = await a.RedeemAsync(fx.P, codeA);
+        var ownA = await a.RedeemAsync(fx.P, codeA);
+        var ownB = await b.RedeemAsync(fx.P, codeB);
 
         Assert.NotEqual(a.Verifier, b.Verifier);
         Assert.Equal(400, crossed.Status);
         Assert.Equal("invalid_grant", crossed.Error);
         Assert.Null(crossed.Get("access_token"));
-        Assert.Equal(200, own.Status); // A's verifier is sound: it is refused only for B's code
+        // A's verifier is sound (refused only for B's code), and the refused request did not consume B's code (ADR 0017).
+        Assert.Equal(200, ownA.Status);
+        Assert.Equal(200, ownB.Status);
     }
 
     // ---- 1.4 Authorization code ----
