@@ -27,7 +27,9 @@ public static class EnvironmentPlane
         // The environment listens on its public URL, which is only known once configuration is read.
         // ADR 0012: an https environment may also listen on plain http, only to redirect or refuse.
         var plainHttp = builder.Configuration.GetSection($"{section}:{Authorization.TransportSecurityOptions.SectionName}").Get<Authorization.TransportSecurityOptions>()?.PlainHttpUrl;
-        builder.WebHost.UseUrls(string.IsNullOrEmpty(plainHttp) ? [environment.Url] : [environment.Url, plainHttp]);
+        // Behind a TLS-terminating proxy it listens on ListenUrl instead (validated by TransportSecurity).
+        var listen = string.IsNullOrEmpty(environment.ListenUrl) ? environment.Url : environment.ListenUrl;
+        builder.WebHost.UseUrls(string.IsNullOrEmpty(plainHttp) ? [listen] : [listen, plainHttp]);
         var storage = builder.Configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
         builder.Services.AddEnvironment(environmentKey, environment, storage);
         builder.Services.AddTryIt(builder.Configuration, environmentKey, environment);

@@ -93,8 +93,7 @@ public sealed class EnvironmentUnderTest : IAsyncDisposable
             new($"{section}:AdminApiKey", AdminKey),
             new($"{section}:IsSandbox", Key == EnvironmentKeys.Production ? "false" : "true"),
             .. database.ConfigurationFor(section),
-            .. settings,
-        ]),
+        ]).AddInMemoryCollection(settings), // a later source wins: settings may override the defaults above
         services =>
         {
             // Tests about expiry move a fake clock instead of waiting.

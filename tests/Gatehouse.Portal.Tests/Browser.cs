@@ -21,6 +21,9 @@ public sealed class Browser : IDisposable
         };
     }
 
+    /// <summary>A header on every request from now on (what a reverse proxy in front would add).</summary>
+    public void SetHeader(string name, string value) => http.DefaultRequestHeaders.Add(name, value);
+
     /// <summary>Every cookie this browser holds for the portal (what an attacker who stole them would have).</summary>
     public CookieCollection Cookies => cookies.GetCookies(baseUri);
 

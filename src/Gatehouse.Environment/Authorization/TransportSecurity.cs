@@ -25,8 +25,23 @@ public sealed class TransportSecurityOptions
     /// Plain http is accepted as the public URL only on loopback (local runs, tests). Anything else
     /// would hand out tokens and passwords in clear text, so the environment refuses to start.
     /// </summary>
-    public static string? Problem(EnvironmentEndpoint environment, TransportSecurityOptions options)
+    public static string? Problem(EnvironmentEndpoint environment, TransportSecurityOptions options, bool hasTrustedProxies = false)
     {
+        if (environment.ListenUrl is { Length: > 0 } listen)
+        {
+            if (!Uri.TryCreate(listen, UriKind.Absolute, out var listenUri) || (listenUri.Scheme != Uri.UriSchemeHttp && listenUri.Scheme != Uri.UriSchemeHttps))
+            {
+                return $"ListenUrl '{listen}' must be an absolute http(s) URL.";
+            }
+
+            // Plain http off loopback is clear text on a network: only acceptable from a proxy that
+            // terminated TLS, whose X-Forwarded-Proto the environment then believes.
+            if (listenUri.Scheme == Uri.UriSchemeHttp && !IsLoopback(listenUri) && !hasTrustedProxies)
+            {
+                return $"ListenUrl '{listen}' is plain http off loopback: list the TLS-terminating proxy in {Gatehouse.Hosting.Web.TrustedProxies.SectionName}.";
+            }
+        }
+
         if (!Uri.TryCreate(environment.Url, UriKind.Absolute, out var url))
         {
             return null;
@@ -57,8 +72,9 @@ public static class TransportSecurity
         services.AddOptions<TransportSecurityOptions>()
             .BindConfiguration($"{EnvironmentEndpoint.SectionName}:{environmentKey}:{TransportSecurityOptions.SectionName}")
             .ValidateDataAnnotations()
-            .Validate(o => TransportSecurityOptions.Problem(environment, o) is null, "The environment's transport settings are not secure (see TransportSecurityOptions).")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TransportSecurityOptions>>(provider => new TransportSecurityValidator(
+            environment, Gatehouse.Hosting.Web.TrustedProxies.Entries(provider.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()).Count > 0));
         return services;
     }
 
@@ -109,4 +125,11 @@ public static class TransportSecurity
             });
         });
     }
+}
+
+/// <summary>Refuses to start with the reason (an insecure URL pairing), not a generic message.</summary>
+internal sealed class TransportSecurityValidator(EnvironmentEndpoint environment, bool hasTrustedProxies) : IValidateOptions<TransportSecurityOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TransportSecurityOptions options) =>
+        TransportSecurityOptions.Problem(environment, options, hasTrustedProxies) is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
 }

@@ -13,8 +13,14 @@ public sealed class EnvironmentEndpoint
     /// <summary>Shown to people: "PIE", "Production".</summary>
     public string DisplayName { get; set; } = "";
 
-    /// <summary>Public base URL, also the address the environment listens on, e.g. <c>http://localhost:5100</c>.</summary>
+    /// <summary>Public base URL, also the address the environment listens on unless <see cref="ListenUrl"/> is set, e.g. <c>http://localhost:5100</c>.</summary>
     public string Url { get; set; } = "";
+
+    /// <summary>
+    /// Where Kestrel listens when a TLS-terminating reverse proxy serves <see cref="Url"/> (e.g.
+    /// <c>http://0.0.0.0:8080</c>); plain http here needs the proxy in <c>Hosting:TrustedProxies</c>.
+    /// </summary>
+    public string? ListenUrl { get; set; }
 
     /// <summary>The OAuth issuer. Defaults to <see cref="Url"/> with a trailing slash; never taken from the request (ADR 0002).</summary>
     public string? Issuer { get; set; }

@@ -33,6 +33,7 @@ public static class PlaneBuilder
         builder.Logging.AddFilter("OpenIddict", LogLevel.Warning);
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddTrustedProxies(builder.Configuration);
         return builder;
     }
 
@@ -59,9 +60,10 @@ public static class PlaneBuilder
         return [.. kept];
     }
 
-    /// <summary>The middleware every plane starts with: errors as ProblemDetails without internals, then security headers.</summary>
+    /// <summary>The middleware every plane starts with: the trusted proxy's forwarded headers, errors as ProblemDetails without internals, then security headers.</summary>
     public static WebApplication UsePlaneDefaults(this WebApplication app)
     {
+        app.UseTrustedProxies();
         // ASVS 16.5.1: a generic message and a correlation id (the trace id), never a stack trace.
         app.UseExceptionHandler();
         app.UseStatusCodePages();
