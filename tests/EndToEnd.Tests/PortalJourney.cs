@@ -85,8 +85,8 @@ public static class PortalJourney
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign up" }).ClickAsync();
     }
 
-    // Provisioning runs in the background; a person refreshes the page, so does the test (bounded).
-    private static async Task WaitForTextAsync(IPage page, string selector, string text)
+    // Provisioning (and usage recording) runs in the background; a person refreshes the page, so does the test (bounded).
+    internal static async Task WaitForTextAsync(IPage page, string selector, string text)
     {
         for (var i = 0; i < PollAttempts; i++)
         {

@@ -24,12 +24,21 @@
   };
   let documentJson = null;
   let app = null;
+  // The last try-it token, whichever arrives first: the document or the token. Mounting without it
+  // after the token came (a slow document) made Scalar send requests with no token: PIE said 401.
+  let tryIt = null;
 
-  const mount = (extra) => {
+  const mount = () => {
     if (app && typeof app.destroy === 'function') {
       app.destroy();
     }
     document.getElementById('app').replaceChildren();
+    const extra = tryIt
+      ? { authentication: { preferredSecurityScheme: scheme, securitySchemes: { [scheme]: { token: tryIt.accessToken } } } }
+      : {};
+    if (tryIt) {
+      presetBusiness(tryIt.businessCode);
+    }
     app = window.Scalar.createApiReference('#app', { ...base, content: documentJson, ...extra });
   };
 
@@ -50,7 +59,7 @@
     .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
     .then((json) => {
       documentJson = json;
-      mount({});
+      mount();
       referenceStatus.textContent = '';
     })
     .catch(() => {
@@ -80,9 +89,9 @@
         tryItStatus.textContent = body.detail || body.title || `Try-it failed (${response.status}).`;
         return;
       }
+      tryIt = body;
       if (documentJson) {
-        presetBusiness(body.businessCode);
-        mount({ authentication: { preferredSecurityScheme: scheme, securitySchemes: { [scheme]: { token: body.accessToken } } } });
+        mount();
       }
       const expires = new Date(body.expiresAt).toLocaleTimeString();
       tryItStatus.textContent = `Ready: requests go to PIE as ${body.appName} for business ${body.businessCode} until ${expires}.`;
