@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Web;
 using Microsoft.Playwright;
 
@@ -29,24 +30,29 @@ public static class ClassUserConsent
 
         await using var context = await browser.NewContextAsync();
         var page = await context.NewPageAsync();
-        var callback = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await page.RouteAsync(url => url.StartsWith(redirectUri, StringComparison.Ordinal), async route =>
-        {
-            callback.TrySetResult(route.Request.Url);
-            await route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "text/plain", Body = "callback received" });
-        });
+        // The partner's callback page, played here: the request's URL is what matters.
+        await page.RouteAsync(new Regex("^" + Regex.Escape(redirectUri)), route =>
+            route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "text/plain", Body = "callback received" }));
 
         await page.GotoAsync(authorize);
-        await page.GetByLabel("User name").FillAsync(userName);
-        await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await LogInAsync(page, userName, password);
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Allow");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Allow" }).ClickAsync();
+        var callback = await page.RunAndWaitForRequestAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Allow" }).ClickAsync(),
+            request => request.Url.StartsWith(redirectUri, StringComparison.Ordinal));
 
-        var query = HttpUtility.ParseQueryString(new Uri(await callback.Task.WaitAsync(TimeSpan.FromSeconds(30))).Query);
+        var query = HttpUtility.ParseQueryString(new Uri(callback.Url).Query);
         Assert.Equal(state, query["state"]);
         Assert.Equal(pieUrl + "/", query["iss"]);
         Assert.False(string.IsNullOrEmpty(query["code"]), "The callback has no code: " + query);
         return new AuthorizationCode(query["code"]!, verifier);
+    }
+
+    /// <summary>PIE's Class user login page, wherever it was reached from.</summary>
+    public static async Task LogInAsync(IPage page, string userName, string password)
+    {
+        await page.GetByLabel("User name").FillAsync(userName);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
     }
 }

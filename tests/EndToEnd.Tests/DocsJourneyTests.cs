@@ -1,4 +1,3 @@
-using Gatehouse.Hosting.Database;
 using Microsoft.Playwright;
 
 namespace Gatehouse.EndToEnd.Tests;
@@ -14,12 +13,8 @@ public sealed class DocsJourneyTests
     [Fact]
     public async Task DocsJourney_GuideSearchReferenceTryItUsage_CallsAppearOnTheAppsCharts()
     {
-        await using var product = await GatehouseUnderTest.StartAsync(DatabaseProvider.Sqlite);
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var page = await (await browser.NewContextAsync()).NewPageAsync();
-        var journey = await PortalJourney.RunAsync(page, product.PortalUrl);
+        await using var session = await JourneySession.StartAsync();
+        var (product, page, journey) = (session.Product, session.Page, session.Journey);
         var fundNames = await ReferenceTryIt.FundNamesAsync(product.PieUrl, journey);
         try
         {

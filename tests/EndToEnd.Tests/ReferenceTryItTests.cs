@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Gatehouse.Hosting.Database;
 using Microsoft.Playwright;
 
 namespace Gatehouse.EndToEnd.Tests;
@@ -14,17 +13,12 @@ public sealed class ReferenceTryItTests
     [Fact]
     public async Task Reference_TryItWithOwnPieApp_ShowsSandboxFundsAndCallsOnlyTheProductsHosts()
     {
-        await using var product = await GatehouseUnderTest.StartAsync(DatabaseProvider.Sqlite);
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var context = await browser.NewContextAsync();
-        var page = await context.NewPageAsync();
-        var journey = await PortalJourney.RunAsync(page, product.PortalUrl);
+        await using var session = await JourneySession.StartAsync();
+        var (product, page, journey) = (session.Product, session.Page, session.Journey);
         var fundNames = await ReferenceTryIt.FundNamesAsync(product.PieUrl, journey);
 
         var requests = new ConcurrentQueue<string>();
-        context.Request += (_, request) => requests.Enqueue(request.Url);
+        session.Context.Request += (_, request) => requests.Enqueue(request.Url);
         try
         {
             await ReferenceTryIt.OpenPartnerApiReferenceAsync(page, product.PortalUrl);
@@ -51,12 +45,8 @@ public sealed class ReferenceTryItTests
     [Fact]
     public async Task Reference_TokenArrivesBeforeTheDocument_TryItStillSendsTheToken()
     {
-        await using var product = await GatehouseUnderTest.StartAsync(DatabaseProvider.Sqlite);
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var page = await (await browser.NewContextAsync()).NewPageAsync();
-        var journey = await PortalJourney.RunAsync(page, product.PortalUrl);
+        await using var session = await JourneySession.StartAsync();
+        var (product, page, journey) = (session.Product, session.Page, session.Journey);
         var fundNames = await ReferenceTryIt.FundNamesAsync(product.PieUrl, journey);
 
         var tokenShown = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
