@@ -16,14 +16,18 @@ public static class ReferenceTryIt
     public const string FundListOperation = "/api/1.0/b/{businessCode}/fund-data/fund-list";
 
     /// <summary>Catalogue → the Class Partner API's page → its reference.</summary>
-    public static async Task OpenPartnerApiReferenceAsync(IPage page, string portalUrl)
+    public static Task OpenPartnerApiReferenceAsync(IPage page, string portalUrl) =>
+        OpenReferenceAsync(page, portalUrl, "class-partner-api", "Class Partner API", "/fund-data/fund-list");
+
+    /// <summary>Catalogue → a product's page (which lists <paramref name="operation"/>) → its reference.</summary>
+    public static async Task OpenReferenceAsync(IPage page, string portalUrl, string code, string name, string operation)
     {
         await page.GotoAsync(portalUrl + "/catalogue");
-        await page.Locator("#product-class-partner-api h2 a").ClickAsync();
-        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Class Partner API");
-        await Assertions.Expect(page.Locator("#operations")).ToContainTextAsync("/fund-data/fund-list");
+        await page.Locator($"#product-{code} h2 a").ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(name);
+        await Assertions.Expect(page.Locator("#operations")).ToContainTextAsync(operation);
         await page.GetByRole(AriaRole.Link, new() { Name = "Open the reference and try it" }).ClickAsync();
-        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Class Partner API reference");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(name + " reference");
     }
 
     /// <summary>Picks the app for try-it and waits until the portal has its token for the app's sandbox business.</summary>
@@ -41,20 +45,25 @@ public static class ReferenceTryIt
     /// </summary>
     public static async Task<string> SendFundListAsync(IPage page, string pieUrl, string businessCode, string expectedFundName)
     {
-        await page.Locator("a[href$='/fund-data/fund-list']:visible").First.ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = $"Test Request (get {FundListOperation})" }).ClickAsync();
-        var send = page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Send") }).First;
-        await send.WaitForAsync();
         // Any fund list call to PIE, so that a call without the token or the business shows as what it got.
-        var response = await page.RunAndWaitForResponseAsync(
-            () => send.ClickAsync(),
-            r => r.Url.StartsWith(pieUrl + "/api/", StringComparison.OrdinalIgnoreCase) && r.Url.Contains("/fund-data/fund-list", StringComparison.Ordinal) && r.Request.Method == "GET");
+        var response = await SendAsync(page, "GET", FundListOperation,
+            url => url.StartsWith(pieUrl + "/api/", StringComparison.OrdinalIgnoreCase) && url.Contains("/fund-data/fund-list", StringComparison.Ordinal));
         Assert.StartsWith($"{pieUrl}/api/1.0/b/{businessCode}/fund-data/fund-list", response.Url, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(200, response.Status);
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync(expectedFundName, new() { Timeout = 30_000 });
         var correlationId = await response.HeaderValueAsync("x-correlation-id");
         Assert.False(string.IsNullOrEmpty(correlationId), "PIE's answer carries no X-Correlation-Id.");
         return correlationId;
+    }
+
+    /// <summary>Scalar: the operation in the sidebar, its "Test Request", then Send; returns the browser's response to that call.</summary>
+    public static async Task<IResponse> SendAsync(IPage page, string method, string path, Func<string, bool> isTheCall)
+    {
+        await page.Locator($"a[href$='{path}']:visible").First.ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Test Request ({method.ToLowerInvariant()} {path})" }).ClickAsync();
+        var send = page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Send") }).First;
+        await send.WaitForAsync();
+        return await page.RunAndWaitForResponseAsync(() => send.ClickAsync(), r => isTheCall(r.Url) && r.Request.Method == method);
     }
 
     /// <summary>On failure: the page as it was, for the person reading the test output.</summary>

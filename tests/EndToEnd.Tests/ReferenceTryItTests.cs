@@ -72,5 +72,38 @@ public sealed class ReferenceTryItTests
         }
     }
 
+    /// <summary>
+    /// The Management API is the portal's own: try-it there uses a personal access token the signed-in
+    /// developer creates on the reference page (read-only, one day), listed on their API tokens page.
+    /// </summary>
+    [Fact]
+    public async Task Reference_ManagementApiTryItWithANewPersonalToken_ListsTheOrganisationsApps()
+    {
+        await using var session = await JourneySession.StartAsync();
+        var (product, page, journey) = (session.Product, session.Page, session.Journey);
+        try
+        {
+            await ReferenceTryIt.OpenReferenceAsync(page, product.PortalUrl, "management-api", "Management API", "/api/v1/apps");
+            await Assertions.Expect(page.Locator("#management-api-how")).ToContainTextAsync("Authorization: Bearer gh_pat_");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Create a token for try-it" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#try-it-status")).ToContainTextAsync("Ready", new() { Timeout = 30_000 });
+            await Assertions.Expect(page.Locator("#try-it-status")).ToContainTextAsync("(apps:read)");
+
+            var response = await ReferenceTryIt.SendAsync(page, "GET", "/api/v1/apps", url => url == product.PortalUrl + "/api/v1/apps");
+            Assert.Equal(200, response.Status);
+            Assert.Contains(journey.ClientId, await response.TextAsync(), StringComparison.Ordinal);
+            await Assertions.Expect(page.Locator("body")).ToContainTextAsync(journey.ClientId, new() { Timeout = 30_000 });
+
+            // The token is the developer's own, like any other: listed where they can revoke it.
+            await page.GotoAsync(product.PortalUrl + "/api-tokens");
+            await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Try-it in the API reference");
+        }
+        catch
+        {
+            await ReferenceTryIt.SaveFailureAsync(page, "reference-management-api-failure");
+            throw;
+        }
+    }
+
     private static string Origin(string url) => new Uri(url).GetLeftPart(UriPartial.Authority).ToLowerInvariant();
 }
