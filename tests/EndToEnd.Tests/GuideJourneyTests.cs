@@ -16,13 +16,8 @@ public abstract class GuideJourneyTests(DatabaseProvider provider)
     [Fact]
     public async Task Guide_SignUpToFundList_WorksEndToEndAndSurvivesRestart()
     {
-        await using var product = await GatehouseUnderTest.StartAsync(provider);
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var page = await (await browser.NewContextAsync()).NewPageAsync();
-
-        var journey = await PortalJourney.RunAsync(page, product.PortalUrl);
+        await using var session = await JourneySession.StartAsync(provider);
+        var (product, journey) = (session.Product, session.Journey);
 
         using var http = new HttpClient();
 

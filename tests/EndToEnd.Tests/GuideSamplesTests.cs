@@ -12,22 +12,29 @@ namespace Gatehouse.EndToEnd.Tests;
 
 /// <summary>
 /// Every code sample in the guides, against the running product: each ```bash and ```csharp block
-/// must be marked <c>run</c> or <c>skip: reason</c> in its info string. The bash ones run with a
-/// developer's real credentials, in guide order; the C# ones are compiled together into one .NET 10
-/// file-based app (Duende.IdentityModel from NuGet) and each runnable one is called in turn. Skipped
-/// C# samples are still compiled, so they cannot rot silently.
+/// must be marked <c>run</c> in its info string (<c>skip: reason</c> is recognised only to be refused:
+/// no sample is exempt). The bash ones run with a developer's real credentials, in guide order; the C#
+/// ones are compiled together into one .NET 10 file-based app (Duende.IdentityModel from NuGet) and
+/// each is called in turn. The Partner app samples get real authorization codes: a Class user (the
+/// sandbox's Access Controller) signs in and consents in the browser, as on a partner's site.
 /// </summary>
 public sealed partial class GuideSamplesTests
 {
     private static readonly string[] SampleLanguages = ["bash", "sh", "shell", "csharp", "cs"];
 
-    [Fact]
-    public void Samples_EveryBlockInTheGuides_IsMarkedRunOrSkipWithAReason()
-    {
-        var unmarked = GuideSamples.Read(new Dictionary<string, string>()).Where(s => s.Marker == SampleMarker.Unmarked).ToList();
+    // A loopback callback, as PIE allows for Partner apps; nothing listens there (ClassUserConsent).
+    private const string RedirectUri = "http://127.0.0.1/guide-samples/callback";
 
-        Assert.True(unmarked.Count == 0, "Mark these samples `run` or `skip: <reason>` after the language:\n" + string.Join('\n', unmarked.Select(s => s.Name)));
-        Assert.Contains(GuideSamples.Read(new Dictionary<string, string>()), s => s.Language == "csharp" && s.Marker == SampleMarker.Run);
+    [Fact]
+    public void Samples_EveryBlockInTheGuides_IsMarkedRunAndNoneIsSkipped()
+    {
+        var samples = GuideSamples.Read(new Dictionary<string, string>());
+        var notRun = samples.Where(s => s.Marker != SampleMarker.Run).ToList();
+
+        Assert.True(notRun.Count == 0, "Every sample runs: mark these `run` after the language (and give the test what they need):\n"
+            + string.Join('\n', notRun.Select(s => $"{s.Name} ({s.Marker}{(s.Reason.Length > 0 ? ": " + s.Reason : "")})")));
+        Assert.Contains(samples, s => s.Language == "csharp");
+        Assert.Contains(samples, s => s.Code.Contains("grant_type=authorization_code", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -41,7 +48,7 @@ public sealed partial class GuideSamplesTests
             ["{{pie}}"] = product.PieUrl,
             ["{{production}}"] = product.ProductionUrl,
         });
-        Assert.DoesNotContain(samples, s => s.Marker == SampleMarker.Unmarked);
+        Assert.DoesNotContain(samples, s => s.Marker != SampleMarker.Run);
 
         // The C# samples compile (NuGet restore included) while the browser prepares the inputs.
         var csharp = samples.Where(s => s.Language == "csharp").ToList();
@@ -58,7 +65,7 @@ public sealed partial class GuideSamplesTests
         var pat = await CreatePersonalAccessTokenAsync(page, product.PortalUrl);
         using var portal = new HttpClient { BaseAddress = new Uri(product.PortalUrl + "/api/v1/") };
         portal.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", pat);
-        var (partnerClientId, partnerSecret, _) = await CreatePartnerAppAsync(portal, "Connections sample app");
+        var (partnerClientId, partnerSecret, _) = await CreatePartnerAppAsync(portal, "Connections sample app", RedirectUri);
         var (_, _, sampleAppId) = await CreatePartnerAppAsync(portal, "Management sample app");
         var refreshToken = await RefreshTokenAsync(product.PieUrl, journey);
         var setUp = clock.Elapsed;
@@ -75,7 +82,19 @@ public sealed partial class GuideSamplesTests
             ["PARTNER_CLIENT_SECRET"] = partnerSecret,
             ["PAT"] = pat,
             ["APP_ID"] = sampleAppId,
+            ["REDIRECT_URI"] = RedirectUri,
         };
+
+        // The Partner app's user consents in the browser; its code is good for two minutes and one exchange.
+        async Task AuthorizeAsync()
+        {
+            var code = await ClassUserConsent.AuthorizeAsync(browser, product.PieUrl, partnerClientId, RedirectUri,
+                "openid offline_access business.fund.list target:b", journey.AccessControllerUserName, journey.AccessControllerPassword);
+            variables["CODE"] = code.Code;
+            variables["CODE_VERIFIER"] = code.Verifier;
+        }
+
+        await AuthorizeAsync();
         var ran = new List<string>();
         foreach (var sample in samples.Where(s => s.Language == "bash" && s.Marker == SampleMarker.Run))
         {
@@ -96,6 +115,12 @@ public sealed partial class GuideSamplesTests
                 {
                     Assert.Equal(0, errors.GetArrayLength());
                 }
+                else if (json.RootElement.ValueKind == JsonValueKind.Array
+                         && json.RootElement.EnumerateArray().FirstOrDefault(c => c.TryGetProperty("status", out var status) && status.GetString() == "active") is { ValueKind: JsonValueKind.Object } connection)
+                {
+                    // The connection the code exchange above created, by its id from the list.
+                    variables["CONNECTION_ID"] = connection.GetProperty("id").GetString()!;
+                }
             }
 
             ran.Add(sample.Name);
@@ -106,8 +131,10 @@ public sealed partial class GuideSamplesTests
         {
             var (buildExit, buildOutput) = await build;
             Assert.True(buildExit == 0, "The C# samples do not compile:\n" + buildOutput);
+            // The bash exchange redeemed the first code: the C# callback sample gets a fresh one.
+            await AuthorizeAsync();
             var (exitCode, output) = await RunAsync("dotnet", ["run", "--no-build", "samples.cs"], variables, directory.FullName, TimeSpan.FromMinutes(2));
-            foreach (var sample in csharp.Where(s => s.Marker == SampleMarker.Run))
+            foreach (var sample in csharp)
             {
                 Assert.True(output.Contains($"SAMPLE-OK {sample.Name}\n", StringComparison.Ordinal), $"{sample.Name} did not run green (exit {exitCode}):\n{sample.Code}\n{output}");
                 ran.Add(sample.Name);
@@ -120,9 +147,10 @@ public sealed partial class GuideSamplesTests
             directory.Delete(recursive: true);
         }
 
-        // Every runnable sample ran, and the run is reported with its times.
-        Assert.Equal(samples.Where(s => s.Marker == SampleMarker.Run).Select(s => s.Name).Order(), ran.Order());
-        Console.WriteLine($"Guide samples: set-up {setUp.TotalSeconds:0}s, bash {bash.TotalSeconds:0}s, C# run (compiled during set-up) {(clock.Elapsed - setUp - bash).TotalSeconds:0}s, total {clock.Elapsed.TotalSeconds:0}s, {ran.Count} samples run, {samples.Count(s => s.Marker == SampleMarker.Skip)} skipped.");
+        // Every sample ran, and the run is reported with its times.
+        Assert.Equal(samples.Select(s => s.Name).Order(), ran.Order());
+        Assert.True(variables.ContainsKey("CONNECTION_ID"), "The connections list never showed the connection the code exchange created.");
+        Console.WriteLine($"Guide samples: set-up {setUp.TotalSeconds:0}s, bash {bash.TotalSeconds:0}s, C# run (compiled during set-up) {(clock.Elapsed - setUp - bash).TotalSeconds:0}s, total {clock.Elapsed.TotalSeconds:0}s, {ran.Count} samples run, none skipped.");
     }
 
     private static async Task<string> CreatePersonalAccessTokenAsync(IPage page, string portalUrl)
@@ -138,14 +166,26 @@ public sealed partial class GuideSamplesTests
         return token;
     }
 
-    /// <summary>A PIE Partner app made through the management API, once PIE has it (bounded polling).</summary>
-    private static async Task<(string ClientId, string Secret, string AppId)> CreatePartnerAppAsync(HttpClient portal, string name)
+    /// <summary>
+    /// A PIE Partner app made through the management API, once PIE has it (bounded polling). With a
+    /// redirect URI, it also selects the Class Partner API and registers the URI, for the code flow.
+    /// </summary>
+    private static async Task<(string ClientId, string Secret, string AppId)> CreatePartnerAppAsync(HttpClient portal, string name, string? redirectUri = null)
     {
         using var created = await portal.PostAsJsonAsync("apps", new { name, contactEmail = "dev@example.com", environment = "pie", appType = "partner" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var body = await created.Content.ReadFromJsonAsync<JsonElement>();
         var app = body.GetProperty("app");
         var id = app.GetProperty("id").GetString()!;
+        if (redirectUri is not null)
+        {
+            using var selected = await portal.PutAsJsonAsync($"apps/{id}/apis", new { products = new[] { "class-partner-api" } });
+            Assert.True(selected.IsSuccessStatusCode, await selected.Content.ReadAsStringAsync());
+            using var registered = await portal.PostAsJsonAsync($"apps/{id}/redirect-uris", new { uri = redirectUri });
+            Assert.True(registered.IsSuccessStatusCode, await registered.Content.ReadAsStringAsync());
+            app = await registered.Content.ReadFromJsonAsync<JsonElement>();
+        }
+
         for (var i = 0; i < 100 && app.GetProperty("sync").GetProperty("state").GetString() != "synced"; i++)
         {
             await Task.Delay(200);

@@ -2,8 +2,10 @@ using Microsoft.Playwright;
 
 namespace Gatehouse.EndToEnd.Tests;
 
+/// <param name="AccessControllerUserName">The sandbox's Class user who signs in and consents for Partner apps.</param>
 public sealed record JourneyResult(
-    string ClientId, string ClientSecret, string ApiUserName, string ApiUserPassword, string BusinessCode, int FundCount);
+    string ClientId, string ClientSecret, string ApiUserName, string ApiUserPassword, string BusinessCode, int FundCount,
+    string AccessControllerUserName, string AccessControllerPassword);
 
 /// <summary>Steps 1 and 2 of the getting-started guide, clicked through the portal as a person would.</summary>
 public static class PortalJourney
@@ -65,7 +67,7 @@ public static class PortalJourney
         await Assertions.Expect(page.Locator("#app-scopes")).ToContainTextAsync("business.fund.list");
         await WaitForTextAsync(page, "#sync-status", "In sync with PIE");
 
-        // The sandbox business and its API user, as the Sandbox page shows them.
+        // The sandbox business, its API user and its Access Controller, as the Sandbox page shows them.
         await page.GetByRole(AriaRole.Link, new() { Name = "Sandbox" }).ClickAsync();
         await WaitForVisibleAsync(page, "#sandbox-business-code");
         return new JourneyResult(
@@ -74,7 +76,9 @@ public static class PortalJourney
             await page.Locator("#sandbox-api-user").InputValueAsync(),
             await page.Locator("#sandbox-api-password").InputValueAsync(),
             (await page.Locator("#sandbox-business-code").TextContentAsync())!.Trim(),
-            int.Parse((await page.Locator("#sandbox-fund-count").TextContentAsync())!.Trim()));
+            int.Parse((await page.Locator("#sandbox-fund-count").TextContentAsync())!.Trim()),
+            await page.Locator("#sandbox-controller-user").InputValueAsync(),
+            await page.Locator("#sandbox-controller-password").InputValueAsync());
     }
 
     private static async Task FillSignUpAsync(IPage page, string email, string password)
@@ -85,8 +89,8 @@ public static class PortalJourney
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign up" }).ClickAsync();
     }
 
-    // Provisioning runs in the background; a person refreshes the page, so does the test (bounded).
-    private static async Task WaitForTextAsync(IPage page, string selector, string text)
+    // Provisioning (and usage recording) runs in the background; a person refreshes the page, so does the test (bounded).
+    internal static async Task WaitForTextAsync(IPage page, string selector, string text)
     {
         for (var i = 0; i < PollAttempts; i++)
         {

@@ -1,9 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
-using System.Text.RegularExpressions;
-using Gatehouse.Hosting.Database;
 using Microsoft.Playwright;
 
 namespace Gatehouse.EndToEnd.Tests;
@@ -18,44 +13,21 @@ public sealed class ReferenceTryItTests
     [Fact]
     public async Task Reference_TryItWithOwnPieApp_ShowsSandboxFundsAndCallsOnlyTheProductsHosts()
     {
-        await using var product = await GatehouseUnderTest.StartAsync(DatabaseProvider.Sqlite);
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var context = await browser.NewContextAsync();
-        var page = await context.NewPageAsync();
-        var journey = await PortalJourney.RunAsync(page, product.PortalUrl);
-        var fundNames = await FundNamesAsync(product.PieUrl, journey);
-        Assert.NotEmpty(fundNames);
+        await using var session = await JourneySession.StartAsync();
+        var (product, page, journey) = (session.Product, session.Page, session.Journey);
+        var fundNames = await ReferenceTryIt.FundNamesAsync(product.PieUrl, journey);
 
         var requests = new ConcurrentQueue<string>();
-        context.Request += (_, request) => requests.Enqueue(request.Url);
+        session.Context.Request += (_, request) => requests.Enqueue(request.Url);
         try
         {
-            await page.GotoAsync(product.PortalUrl + "/catalogue");
-            await page.Locator("#product-class-partner-api h2 a").ClickAsync();
-            await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Class Partner API");
-            await Assertions.Expect(page.Locator("#operations")).ToContainTextAsync("/fund-data/fund-list");
-            await page.GetByRole(AriaRole.Link, new() { Name = "Open the reference and try it" }).ClickAsync();
-            await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Class Partner API reference");
-
-            await page.Locator("#try-it-app").SelectOptionAsync(new SelectOptionValue { Label = "MyApp-PIE" });
-            await page.GetByRole(AriaRole.Button, new() { Name = "Use this app" }).ClickAsync();
-            await Assertions.Expect(page.Locator("#try-it-status")).ToContainTextAsync($"business {journey.BusinessCode}", new() { Timeout = 30_000 });
-
-            // Scalar: the fund list operation's "Test Request", then send it to PIE for real.
-            await page.Locator("a[href$='/fund-data/fund-list']:visible").First.ClickAsync();
-            await page.GetByRole(AriaRole.Button, new() { Name = "Test Request (get /api/1.0/b/{businessCode}/fund-data/fund-list)" }).ClickAsync();
-            var send = page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Send") }).First;
-            await send.WaitForAsync();
-            await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "reference-try-it-client.png") });
-            await send.ClickAsync();
-            await Assertions.Expect(page.Locator("body")).ToContainTextAsync(fundNames[0], new() { Timeout = 30_000 });
+            await ReferenceTryIt.OpenPartnerApiReferenceAsync(page, product.PortalUrl);
+            await ReferenceTryIt.UseAppAsync(page, "MyApp-PIE", journey.BusinessCode);
+            await ReferenceTryIt.SendFundListAsync(page, product.PieUrl, journey.BusinessCode, fundNames[0]);
         }
         catch
         {
-            await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "reference-try-it-failure.png"), FullPage = true });
-            await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), "reference-try-it-failure.html"), await page.ContentAsync());
+            await ReferenceTryIt.SaveFailureAsync(page, "reference-try-it-failure");
             throw;
         }
 
@@ -65,30 +37,73 @@ public sealed class ReferenceTryItTests
         Assert.Contains(requests, u => u.StartsWith(product.PieUrl + "/api/1.0/b/" + journey.BusinessCode + "/fund-data/fund-list", StringComparison.OrdinalIgnoreCase));
     }
 
-    private static string Origin(string url) => new Uri(url).GetLeftPart(UriPartial.Authority).ToLowerInvariant();
-
-    /// <summary>The sandbox's fund names, read from PIE directly with the journey's own credentials.</summary>
-    private static async Task<IReadOnlyList<string>> FundNamesAsync(string pieUrl, JourneyResult journey)
+    /// <summary>
+    /// The race behind an unexplained PIE 401: "Use this app" answered before the OpenAPI document had
+    /// loaded, and the reference was then mounted without the token, so Scalar sent none. The test holds
+    /// the document back until the token is there.
+    /// </summary>
+    [Fact]
+    public async Task Reference_TokenArrivesBeforeTheDocument_TryItStillSendsTheToken()
     {
-        using var http = new HttpClient { BaseAddress = new Uri(pieUrl) };
-        using var tokenRequest = new HttpRequestMessage(HttpMethod.Post, "/connect/token")
+        await using var session = await JourneySession.StartAsync();
+        var (product, page, journey) = (session.Product, session.Page, session.Journey);
+        var fundNames = await ReferenceTryIt.FundNamesAsync(product.PieUrl, journey);
+
+        var tokenShown = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync("**/catalogue/class-partner-api/openapi.json", async route =>
         {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["grant_type"] = "password",
-                ["username"] = journey.ApiUserName,
-                ["password"] = journey.ApiUserPassword,
-                ["scope"] = "business.fund.list",
-            }),
-        };
-        tokenRequest.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{journey.ClientId}:{journey.ClientSecret}")));
-        using var tokenResponse = await http.SendAsync(tokenRequest);
-        var token = JsonDocument.Parse(await tokenResponse.Content.ReadAsStringAsync()).RootElement.GetProperty("access_token").GetString();
-        using var fundsRequest = new HttpRequestMessage(HttpMethod.Get, $"/api/1.0/b/{journey.BusinessCode}/fund-data/fund-list");
-        fundsRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        fundsRequest.Headers.Accept.ParseAdd("application/json");
-        using var funds = await http.SendAsync(fundsRequest);
-        var data = JsonDocument.Parse(await funds.Content.ReadAsStringAsync()).RootElement.GetProperty("Data");
-        return [.. data[0].GetProperty("FundSummaries").EnumerateArray().Select(f => f.GetProperty("Name").GetString()!)];
+            await tokenShown.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            await route.ContinueAsync();
+        });
+        try
+        {
+            await ReferenceTryIt.OpenPartnerApiReferenceAsync(page, product.PortalUrl);
+            await Assertions.Expect(page.Locator("#reference-status")).ToContainTextAsync("Loading");
+            await ReferenceTryIt.UseAppAsync(page, "MyApp-PIE", journey.BusinessCode);
+            tokenShown.SetResult();
+            await Assertions.Expect(page.Locator("#reference-status")).ToBeEmptyAsync(new() { Timeout = 30_000 });
+            await ReferenceTryIt.SendFundListAsync(page, product.PieUrl, journey.BusinessCode, fundNames[0]);
+        }
+        catch
+        {
+            tokenShown.TrySetResult();
+            await ReferenceTryIt.SaveFailureAsync(page, "reference-try-it-race-failure");
+            throw;
+        }
     }
+
+    /// <summary>
+    /// The Management API is the portal's own: try-it there uses a personal access token the signed-in
+    /// developer creates on the reference page (read-only, one day), listed on their API tokens page.
+    /// </summary>
+    [Fact]
+    public async Task Reference_ManagementApiTryItWithANewPersonalToken_ListsTheOrganisationsApps()
+    {
+        await using var session = await JourneySession.StartAsync();
+        var (product, page, journey) = (session.Product, session.Page, session.Journey);
+        try
+        {
+            await ReferenceTryIt.OpenReferenceAsync(page, product.PortalUrl, "management-api", "Management API", "/api/v1/apps");
+            await Assertions.Expect(page.Locator("#management-api-how")).ToContainTextAsync("Authorization: Bearer gh_pat_");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Create a token for try-it" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#try-it-status")).ToContainTextAsync("Ready", new() { Timeout = 30_000 });
+            await Assertions.Expect(page.Locator("#try-it-status")).ToContainTextAsync("(apps:read)");
+
+            var response = await ReferenceTryIt.SendAsync(page, "GET", "/api/v1/apps", url => url == product.PortalUrl + "/api/v1/apps");
+            Assert.Equal(200, response.Status);
+            Assert.Contains(journey.ClientId, await response.TextAsync(), StringComparison.Ordinal);
+            await Assertions.Expect(page.Locator("body")).ToContainTextAsync(journey.ClientId, new() { Timeout = 30_000 });
+
+            // The token is the developer's own, like any other: listed where they can revoke it.
+            await page.GotoAsync(product.PortalUrl + "/api-tokens");
+            await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Try-it in the API reference");
+        }
+        catch
+        {
+            await ReferenceTryIt.SaveFailureAsync(page, "reference-management-api-failure");
+            throw;
+        }
+    }
+
+    private static string Origin(string url) => new Uri(url).GetLeftPart(UriPartial.Authority).ToLowerInvariant();
 }

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Duende.IdentityModel.Client;
-using Gatehouse.Hosting.Database;
 using Microsoft.Playwright;
 
 namespace Gatehouse.EndToEnd.Tests;
@@ -18,12 +17,8 @@ public sealed class SandboxResetTests
     [Fact]
     public async Task ResetSandbox_AfterAFundWasRenamedThroughTheApi_RestoresTheGeneratedName()
     {
-        await using var product = await GatehouseUnderTest.StartAsync(DatabaseProvider.Sqlite);
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var page = await (await browser.NewContextAsync()).NewPageAsync();
-        var journey = await PortalJourney.RunAsync(page, product.PortalUrl);
+        await using var session = await JourneySession.StartAsync();
+        var (product, page, journey) = (session.Product, session.Page, session.Journey);
         using var http = new HttpClient();
         var token = await http.RequestPasswordTokenAsync(new PasswordTokenRequest
         {
@@ -58,9 +53,7 @@ public sealed class SandboxResetTests
 
         // ... and that Access Controller can sign in to PIE, where its business's connections are listed.
         await page.GotoAsync($"{product.PieUrl}/account/access");
-        await page.Locator("#userName").FillAsync(controller);
-        await page.Locator("#password").FillAsync(controllerPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await ClassUserConsent.LogInAsync(page, controller, controllerPassword);
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Partner Application Access");
     }
 

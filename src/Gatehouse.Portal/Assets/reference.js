@@ -24,12 +24,21 @@
   };
   let documentJson = null;
   let app = null;
+  // The last try-it token, whichever arrives first: the document or the token. Mounting without it
+  // after the token came (a slow document) made Scalar send requests with no token: PIE said 401.
+  let tryIt = null;
 
-  const mount = (extra) => {
+  const mount = () => {
     if (app && typeof app.destroy === 'function') {
       app.destroy();
     }
     document.getElementById('app').replaceChildren();
+    const extra = tryIt
+      ? { authentication: { preferredSecurityScheme: scheme, securitySchemes: { [scheme]: { token: tryIt.accessToken } } } }
+      : {};
+    if (tryIt && tryIt.businessCode) {
+      presetBusiness(tryIt.businessCode);
+    }
     app = window.Scalar.createApiReference('#app', { ...base, content: documentJson, ...extra });
   };
 
@@ -50,14 +59,16 @@
     .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
     .then((json) => {
       documentJson = json;
-      mount({});
+      mount();
       referenceStatus.textContent = '';
     })
     .catch(() => {
       referenceStatus.textContent = 'The reference is unavailable right now: its OpenAPI document could not be fetched. Try again in a minute.';
     });
 
-  const form = document.getElementById('try-it-form');
+  // Either a PIE app's try-it token (Class APIs), or a personal access token the developer creates
+  // here (the portal's Management API): both arrive as { accessToken, ... }.
+  const form = document.getElementById('try-it-form') || document.getElementById('try-it-token-form');
   if (!form) {
     return;
   }
@@ -66,10 +77,11 @@
   form.querySelector('button[type=submit]').disabled = false;
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const appId = form.elements.AppId.value;
-    tryItStatus.textContent = 'Getting a token from PIE…';
+    const forApp = form.id === 'try-it-form';
+    const url = forApp ? config.dataset.tokenUrl + encodeURIComponent(form.elements.AppId.value) : form.getAttribute('action');
+    tryItStatus.textContent = forApp ? 'Getting a token from PIE…' : 'Creating a personal access token…';
     try {
-      const response = await fetch(config.dataset.tokenUrl + encodeURIComponent(appId), {
+      const response = await fetch(url, {
         method: 'POST',
         body: new FormData(form),
         headers: { Accept: 'application/json' },
@@ -80,13 +92,18 @@
         tryItStatus.textContent = body.detail || body.title || `Try-it failed (${response.status}).`;
         return;
       }
+      tryIt = body;
       if (documentJson) {
-        presetBusiness(body.businessCode);
-        mount({ authentication: { preferredSecurityScheme: scheme, securitySchemes: { [scheme]: { token: body.accessToken } } } });
+        mount();
       }
       const expires = new Date(body.expiresAt).toLocaleTimeString();
-      tryItStatus.textContent = `Ready: requests go to PIE as ${body.appName} for business ${body.businessCode} until ${expires}.`;
-      tryItStatus.dataset.businessCode = body.businessCode;
+      if (forApp) {
+        tryItStatus.textContent = `Ready: requests go to PIE as ${body.appName} for business ${body.businessCode} until ${expires}.`;
+        tryItStatus.dataset.businessCode = body.businessCode;
+      } else {
+        const until = new Date(body.expiresAt).toLocaleString();
+        tryItStatus.textContent = `Ready: requests go to this portal with your new token "${body.name}" (${body.scope}) until ${until}. Revoke it on your API tokens page when you are done.`;
+      }
     } catch {
       tryItStatus.textContent = 'Try-it failed: the portal could not be reached.';
     }

@@ -67,8 +67,8 @@ public static class CatalogueRegistration
     }
 
     /// <summary>
-    /// The product's OpenAPI document from the portal's own origin, with <c>servers</c> = PIE and the
-    /// try-it bearer scheme: the reference page never fetches a document from elsewhere.
+    /// The product's OpenAPI document from the portal's own origin, with <c>servers</c> = PIE (the
+    /// portal for its own API) and the try-it bearer scheme: the reference page never fetches a document from elsewhere.
     /// </summary>
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> ReferenceDocumentAsync(
         string slug, PortalDbContext db, ProductDocuments documents, CancellationToken cancellationToken)
@@ -84,7 +84,7 @@ public static class CatalogueRegistration
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: $"The {product.Name} OpenAPI document is unavailable right now.");
         }
 
-        var copy = ProductDocuments.ForReference(document, server, addTryIt: product.Host == ProductHost.Environment);
+        var copy = ProductDocuments.ForReference(document, server, product.Host);
         return TypedResults.Content(copy.ToJsonString(), "application/json; charset=utf-8");
     }
 }

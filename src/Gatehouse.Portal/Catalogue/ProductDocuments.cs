@@ -85,18 +85,14 @@ public sealed class ProductDocuments(
 
     /// <summary>
     /// The document the reference page loads: a copy with <c>servers</c> set to the API's base URL on
-    /// PIE (never Production) and a bearer scheme try-it fills in, offered as an alternative on every
-    /// operation that asks for OAuth (RFC 6750 bearer, the same token the OAuth flows issue).
+    /// PIE (never Production), or the portal for its own API, and a bearer scheme try-it fills in,
+    /// offered as an alternative on every operation (RFC 6750 bearer): a PIE access token for the Class
+    /// APIs, the developer's personal access token for the Management API.
     /// </summary>
-    public static JsonObject ForReference(ProductDocument document, string server, bool addTryIt)
+    public static JsonObject ForReference(ProductDocument document, string server, ProductHost host)
     {
         var copy = (JsonObject)document.Document.DeepClone();
-        copy["servers"] = new JsonArray(new JsonObject { ["url"] = server, ["description"] = "PIE (sandbox)" });
-        if (!addTryIt)
-        {
-            return copy;
-        }
-
+        copy["servers"] = new JsonArray(new JsonObject { ["url"] = server, ["description"] = host == ProductHost.Portal ? "This portal" : "PIE (sandbox)" });
         var components = copy["components"] as JsonObject ?? new JsonObject();
         copy["components"] = components;
         var schemes = components["securitySchemes"] as JsonObject ?? new JsonObject();
@@ -105,8 +101,10 @@ public sealed class ProductDocuments(
         {
             ["type"] = "http",
             ["scheme"] = "bearer",
-            ["bearerFormat"] = "JWT",
-            ["description"] = "A short-lived PIE access token for one of your apps, filled in by try-it.",
+            ["bearerFormat"] = host == ProductHost.Portal ? "gh_pat_…" : "JWT",
+            ["description"] = host == ProductHost.Portal
+                ? "Your personal access token (gh_pat_…), filled in by try-it or pasted here."
+                : "A short-lived PIE access token for one of your apps, filled in by try-it.",
         };
         foreach (var (_, item) in copy["paths"] as JsonObject ?? [])
         {

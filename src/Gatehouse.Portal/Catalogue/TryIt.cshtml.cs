@@ -70,6 +70,6 @@ public sealed class TryItModel(PortalDbContext db, Members members, TryItBroker 
         });
     }
 
-    private static ObjectResult Problem(int status, string title, string? detail) =>
+    internal static ObjectResult Problem(int status, string title, string? detail) =>
         new(new ProblemDetails { Status = status, Title = title, Detail = detail }) { StatusCode = status, ContentTypes = { "application/problem+json" } };
 }
