@@ -136,7 +136,7 @@ public sealed class PortalPagesTests
 
         var admin = await (await browser.NewContextAsync(new() { BypassCSP = true })).NewPageAsync();
         await SignInAsync(admin, url, demo.AdminEmail, demo.AdminPassword);
-        foreach (var path in new[] { "/admin", "/admin/usage" })
+        foreach (var path in new[] { "/admin", "/admin/usage", "/admin/signing-keys", "/admin/class-directory" })
         {
             violations.AddRange(await AxeAsync(admin, url + path));
         }
