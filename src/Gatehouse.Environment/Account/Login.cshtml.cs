@@ -35,7 +35,7 @@ public sealed class LoginModel(SignInManager<ClassUser> signIn, UserManager<Clas
     {
         // PW5 (ASVS 16.2.5): read from the form, not bound as a handler argument, which Razor Pages
         // writes to the log at Trace level ("Executing handler method … with arguments").
-        string? password = Request.Form["password"];
+        string? password = Request.HasFormContentType ? Request.Form["password"].ToString() : null;
         ReturnUrl = PageSecurity.IsSafeReturnUrl(returnUrl) ? returnUrl! : ReturnUrl;
         UserName = userName;
         PageSecurity.AllowFormRedirectTo(HttpContext, PageSecurity.RedirectUriIn(ReturnUrl));
