@@ -24,10 +24,12 @@ public sealed class EnvironmentUnderTest : IAsyncDisposable
     private readonly bool ownsDatabase;
     private readonly FakeTimeProvider? time;
     private readonly IReadOnlyList<KeyValuePair<string, string?>> settings;
+    private readonly Action<IServiceCollection>? services;
 
-    private EnvironmentUnderTest(TestDatabase database, bool ownsDatabase, string url, string key, FakeTimeProvider? time, IReadOnlyList<KeyValuePair<string, string?>>? settings = null, HttpMessageHandler? handler = null)
+    private EnvironmentUnderTest(TestDatabase database, bool ownsDatabase, string url, string key, FakeTimeProvider? time, IReadOnlyList<KeyValuePair<string, string?>>? settings = null, HttpMessageHandler? handler = null, Action<IServiceCollection>? services = null)
     {
         this.settings = settings ?? [];
+        this.services = services;
         this.database = database;
         this.ownsDatabase = ownsDatabase;
         this.time = time;
@@ -53,10 +55,11 @@ public sealed class EnvironmentUnderTest : IAsyncDisposable
     /// <param name="settings">Extra configuration, e.g. <c>Environments:pie:RateLimits:PerMinute</c>.</param>
     /// <param name="url">The public URL (default: http on a free loopback port); https needs a certificate in <paramref name="settings"/>.</param>
     /// <param name="handler">The test's HTTP handler (e.g. one trusting a test certificate).</param>
-    public static async Task<EnvironmentUnderTest> StartAsync(DatabaseProvider provider, FakeTimeProvider? time = null, string key = EnvironmentKeys.Pie, IReadOnlyList<KeyValuePair<string, string?>>? settings = null, string? url = null, HttpMessageHandler? handler = null)
+    /// <param name="services">Runs after the environment's own registrations: a test's decorator or log capture.</param>
+    public static async Task<EnvironmentUnderTest> StartAsync(DatabaseProvider provider, FakeTimeProvider? time = null, string key = EnvironmentKeys.Pie, IReadOnlyList<KeyValuePair<string, string?>>? settings = null, string? url = null, HttpMessageHandler? handler = null, Action<IServiceCollection>? services = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
-        var environment = new EnvironmentUnderTest(database, ownsDatabase: true, url ?? FreePort.NextUrl(), key, time, settings, handler);
+        var environment = new EnvironmentUnderTest(database, ownsDatabase: true, url ?? FreePort.NextUrl(), key, time, settings, handler, services);
         await environment.App.StartAsync();
         return environment;
     }
@@ -94,13 +97,15 @@ public sealed class EnvironmentUnderTest : IAsyncDisposable
             new($"{section}:IsSandbox", Key == EnvironmentKeys.Production ? "false" : "true"),
             .. database.ConfigurationFor(section),
         ]).AddInMemoryCollection(settings), // a later source wins: settings may override the defaults above
-        services =>
+        collection =>
         {
             // Tests about expiry move a fake clock instead of waiting.
             if (time is not null)
             {
-                services.AddSingleton<TimeProvider>(time);
+                collection.AddSingleton<TimeProvider>(time);
             }
+
+            services?.Invoke(collection);
         });
         return app;
     }

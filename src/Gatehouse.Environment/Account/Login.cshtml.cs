@@ -31,8 +31,11 @@ public sealed class LoginModel(SignInManager<ClassUser> signIn, UserManager<Clas
         PageSecurity.AllowFormRedirectTo(HttpContext, PageSecurity.RedirectUriIn(ReturnUrl));
     }
 
-    public async Task<IActionResult> OnPostAsync(string? returnUrl, string? userName, string? password, string? action)
+    public async Task<IActionResult> OnPostAsync(string? returnUrl, string? userName, string? action)
     {
+        // PW5 (ASVS 16.2.5): read from the form, not bound as a handler argument, which Razor Pages
+        // writes to the log at Trace level ("Executing handler method … with arguments").
+        string? password = Request.HasFormContentType ? Request.Form["password"].ToString() : null;
         ReturnUrl = PageSecurity.IsSafeReturnUrl(returnUrl) ? returnUrl! : ReturnUrl;
         UserName = userName;
         PageSecurity.AllowFormRedirectTo(HttpContext, PageSecurity.RedirectUriIn(ReturnUrl));

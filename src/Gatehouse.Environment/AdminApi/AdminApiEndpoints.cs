@@ -1,8 +1,10 @@
 using Gatehouse.Environment.Authorization;
+using Gatehouse.Environment.Data;
 using Gatehouse.Environment.Sandbox;
 using Gatehouse.Hosting.Contracts;
 using Gatehouse.Hosting.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 
 namespace Gatehouse.Environment.AdminApi;
 
@@ -41,9 +43,17 @@ public static class AdminApiEndpoints
     }
 
     private static async Task<Results<Ok<ClientProvisioned>, ValidationProblem>> PutClientAsync(
-        Guid clientId, ClientDescriptor descriptor, ClientProvisioning clients, CancellationToken cancellationToken)
+        Guid clientId, ClientDescriptor descriptor, ClientProvisioning clients, EnvironmentDbContext db, CancellationToken cancellationToken)
     {
         var errors = ClientProvisioning.Validate(descriptor);
+
+        // RFC 9700 §4.15: an app's client-credentials tokens carry its client id as the subject, so a
+        // client id equal to a Class user's id would let the app pass as that user (SECURITY.md CA11).
+        if (await db.Users.AnyAsync(u => u.Id == clientId, cancellationToken))
+        {
+            errors["clientId"] = ["The client id is taken by a user of this environment."];
+        }
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);

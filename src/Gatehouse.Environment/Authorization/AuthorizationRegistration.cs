@@ -127,6 +127,10 @@ public static class AuthorizationRegistration
                 o.AddEventHandler(EnvironmentAudienceHandler.Descriptor);
                 o.AddEventHandler(PkceChallengeFormatHandler.Descriptor);
                 o.AddEventHandler(QueryAccessTokenHandler.Descriptor);
+                foreach (var descriptor in BasicCredentialsHandler.Descriptors)
+                {
+                    o.AddEventHandler(descriptor);
+                }
 
                 var aspNetCore = o.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()

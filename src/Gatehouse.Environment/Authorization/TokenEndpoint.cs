@@ -104,9 +104,13 @@ public static class TokenEndpoint
             return error!;
         }
 
+        // PW3: every refusal costs one password hash verification, like a wrong password, so timing
+        // tells neither that a username exists nor that it is locked out or disabled. Identity's
+        // CheckPasswordSignInAsync answers a locked-out user without hashing, hence the check here.
         var user = await users.FindByNameAsync(request.Username!);
-        if (user is null)
+        if (user is null || await users.IsLockedOutAsync(user))
         {
+            users.PasswordHasher.VerifyHashedPassword(user ?? new ClassUser(), user?.PasswordHash ?? DummyHash(users), request.Password!);
             return Reject(Errors.InvalidGrant, BadCredentials);
         }
 
@@ -228,6 +232,12 @@ public static class TokenEndpoint
             ? (null, Reject(Errors.InvalidGrant, "No business is linked to this app."))
             : (business, null);
     }
+
+    private static string? dummyHash;
+
+    /// <summary>A hash made by the configured hasher (same algorithm and cost) that no password matches in practice.</summary>
+    private static string DummyHash(UserManager<ClassUser> users) =>
+        dummyHash ??= users.PasswordHasher.HashPassword(new ClassUser(), Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
 
     private static Task<bool> IsApiUserAsync(EnvironmentDbContext db, Guid userId, Guid businessId, CancellationToken cancellationToken) =>
         db.BusinessMemberships.AnyAsync(m => m.UserId == userId && m.BusinessId == businessId && m.IsApiUser, cancellationToken);
