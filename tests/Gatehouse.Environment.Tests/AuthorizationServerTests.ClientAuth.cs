@@ -371,6 +371,30 @@ public abstract partial class AuthorizationServerTests
     /// exactly as many for every refusal as for a wrong password, plus the same error and description.
     /// </summary>
     [Fact]
+    public async Task PW3_LoginPage_UnknownUserGetsTheSameMessageAndHashWorkAsAWrongPassword()
+    {
+        var hashes = new HashCounter();
+        await using var env = await EnvironmentUnderTest.StartAsync(provider, services: s => s.AddScoped<IPasswordHasher<ClassUser>>(
+            sp => new CountingHasher(new PasswordHasher<ClassUser>(sp.GetService<IOptions<PasswordHasherOptions>>()), hashes)));
+        await PartnerFlow.ArrangeAsync(env);
+        using var flow = new PartnerFlow(env);
+
+        async Task<(string Error, int Hashes)> Attempt(string userName)
+        {
+            hashes.Reset();
+            using var response = await flow.LoginAsync("/account/login", userName, "wrong-password-123");
+            var error = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync()).QuerySelector("[role=alert]")?.TextContent.Trim();
+            return (error ?? $"no error shown ({(int)response.StatusCode})", hashes.Count);
+        }
+
+        var wrongPassword = await Attempt("u@class.example");
+        var unknownUser = await Attempt("nobody@class.example");
+
+        Assert.Equal(1, wrongPassword.Hashes);
+        Assert.Equal(wrongPassword, unknownUser);
+    }
+
+    [Fact]
     public async Task PW3_LockedDisabledNotApiUserWrongTenantOrUnknownUser_SameErrorAndSameHashWorkAsAWrongPassword()
     {
         var hashes = new HashCounter();

@@ -50,6 +50,13 @@ public sealed class LoginModel(SignInManager<ClassUser> signIn, UserManager<Clas
         var user = string.IsNullOrEmpty(userName) ? null : await users.FindByNameAsync(userName);
         if (user is null || string.IsNullOrEmpty(password))
         {
+            if (user is null && !string.IsNullOrEmpty(password))
+            {
+                // The hash work of a wrong password, so the answer's timing does not tell which
+                // accounts exist (ASVS 6.3.8; the password grant does the same, PW3).
+                users.PasswordHasher.VerifyHashedPassword(new ClassUser(), Authorization.TokenEndpoint.DummyHash(users), password);
+            }
+
             Error = GenericError;
             return Page();
         }

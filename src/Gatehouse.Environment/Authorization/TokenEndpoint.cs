@@ -236,7 +236,7 @@ public static class TokenEndpoint
     private static string? dummyHash;
 
     /// <summary>A hash made by the configured hasher (same algorithm and cost) that no password matches in practice.</summary>
-    private static string DummyHash(UserManager<ClassUser> users) =>
+    internal static string DummyHash(UserManager<ClassUser> users) =>
         dummyHash ??= users.PasswordHasher.HashPassword(new ClassUser(), Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
 
     private static Task<bool> IsApiUserAsync(EnvironmentDbContext db, Guid userId, Guid businessId, CancellationToken cancellationToken) =>

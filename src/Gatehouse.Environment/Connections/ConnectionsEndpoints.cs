@@ -68,9 +68,14 @@ public static class ConnectionsEndpoints
             return null;
         }
 
-        // RFC 6749 §2.3.1: both parts are form-urlencoded inside the Basic credentials.
-        var clientId = Uri.UnescapeDataString(decoded[..separator].Replace('+', ' '));
-        var secret = Uri.UnescapeDataString(decoded[(separator + 1)..].Replace('+', ' '));
+        // RFC 6749 §2.3.1: both parts are form-urlencoded inside the Basic credentials, strictly,
+        // as at the token endpoint (CA4: loosely decoded credentials are refused).
+        if (Authorization.BasicCredentialsHandler.FormDecode(decoded[..separator]) is not { } clientId
+            || Authorization.BasicCredentialsHandler.FormDecode(decoded[(separator + 1)..]) is not { } secret)
+        {
+            return null;
+        }
+
         if (await applications.FindByClientIdAsync(clientId, cancellationToken) is not { } application
             || !await applications.ValidateClientSecretAsync(application, secret, cancellationToken)
             || (await Authorization.ClientProperties.ReadAsync(applications, clientId, cancellationToken))?.AppType != AppTypes.Partner)
