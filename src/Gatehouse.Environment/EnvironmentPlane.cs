@@ -31,7 +31,7 @@ public static class EnvironmentPlane
         var listen = string.IsNullOrEmpty(environment.ListenUrl) ? environment.Url : environment.ListenUrl;
         builder.WebHost.UseUrls(string.IsNullOrEmpty(plainHttp) ? [listen] : [listen, plainHttp]);
         var storage = builder.Configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
-        builder.Services.AddEnvironment(environmentKey, environment, storage);
+        builder.Services.AddEnvironment(environmentKey, environment, storage, builder.Configuration);
         builder.Services.AddTryIt(builder.Configuration, environmentKey, environment);
         configureServices?.Invoke(builder.Services);
 

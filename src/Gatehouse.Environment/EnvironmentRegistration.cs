@@ -10,18 +10,19 @@ using Gatehouse.Environment.Usage;
 using Gatehouse.Hosting.Contracts;
 using Gatehouse.Hosting.Database;
 using Gatehouse.Hosting.Web;
+using Microsoft.Extensions.Configuration;
 
 namespace Gatehouse.Environment;
 
 public static class EnvironmentRegistration
 {
-    public static IServiceCollection AddEnvironment(this IServiceCollection services, string environmentKey, EnvironmentEndpoint environment, StorageOptions storage)
+    public static IServiceCollection AddEnvironment(this IServiceCollection services, string environmentKey, EnvironmentEndpoint environment, StorageOptions storage, IConfiguration configuration)
     {
         // First hosted service: the schema must exist before anything else touches the database.
         services.AddHostedService<MigrateOnStart>();
         services.AddPlaneDatabase<EnvironmentDbContext, SqliteEnvironmentDbContext, PostgresEnvironmentDbContext>(
             environment.Database, Path.Combine(storage.DataDirectory, $"{environmentKey}.db"));
-        services.AddPlaneDataProtection<EnvironmentDbContext>($"Gatehouse.Environment.{environmentKey}");
+        services.AddPlaneDataProtection<EnvironmentDbContext>($"Gatehouse.Environment.{environmentKey}", configuration);
 
         services.AddSingleton(environment);
         services.AddOptions<EnvironmentEndpoint>()

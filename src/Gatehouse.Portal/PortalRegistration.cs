@@ -48,7 +48,7 @@ public static class PortalRegistration
         services.AddHostedService<PortalStartup>();
         services.AddPlaneDatabase<PortalDbContext, SqlitePortalDbContext, PostgresPortalDbContext>(
             portal.Database, Path.Combine(storage.DataDirectory, "portal.db"));
-        services.AddPlaneDataProtection<PortalDbContext>("Gatehouse.Portal");
+        services.AddPlaneDataProtection<PortalDbContext>("Gatehouse.Portal", configuration);
 
         services.AddAccounts(configuration, portal);
         services.AddRazorPages(o =>

@@ -1,5 +1,7 @@
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -59,12 +61,41 @@ public static class DatabaseRegistration
     /// Keeps Data Protection keys (cookies, antiforgery, protected secrets) in the plane's database,
     /// so they survive restarts and are shared by every node of the plane.
     /// </summary>
-    public static IServiceCollection AddPlaneDataProtection<TContext>(this IServiceCollection services, string applicationName)
+    /// <param name="configuration">Read for <see cref="DataProtectionCertificate"/>: the key ring is
+    /// then encrypted at rest with that certificate, so a copy of the database alone does not open
+    /// cookies, the environments' signing keys or anything else Data Protection protects.</param>
+    public static IServiceCollection AddPlaneDataProtection<TContext>(this IServiceCollection services, string applicationName, IConfiguration configuration)
         where TContext : DbContext, IDataProtectionKeyContext
     {
-        services.AddDataProtection()
+        var builder = services.AddDataProtection()
             .SetApplicationName(applicationName)
             .PersistKeysToDbContext<TContext>();
+        if (DataProtectionCertificate.Load(configuration) is { } certificate)
+        {
+            builder.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
+        }
+
         return services;
+    }
+}
+
+/// <summary>The certificate that encrypts a plane's Data Protection key ring at rest, when configured.</summary>
+public static class DataProtectionCertificate
+{
+    public const string PathKey = "Hosting:DataProtection:CertificatePath";
+    public const string PasswordKey = "Hosting:DataProtection:CertificatePassword";
+
+    public static X509Certificate2? Load(IConfiguration configuration)
+    {
+        var path = configuration[PathKey];
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return null;
+        }
+
+        var certificate = X509CertificateLoader.LoadPkcs12FromFile(path, configuration[PasswordKey]);
+        return certificate.HasPrivateKey
+            ? certificate
+            : throw new InvalidOperationException($"{PathKey} '{path}' has no private key: the key ring could be encrypted but never read again.");
     }
 }
