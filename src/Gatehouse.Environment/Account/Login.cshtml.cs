@@ -54,7 +54,7 @@ public sealed class LoginModel(SignInManager<ClassUser> signIn, UserManager<Clas
             {
                 // The hash work of a wrong password, so the answer's timing does not tell which
                 // accounts exist (ASVS 6.3.8; the password grant does the same, PW3).
-                users.PasswordHasher.VerifyHashedPassword(new ClassUser(), Authorization.TokenEndpoint.DummyHash(users), password);
+                users.PasswordHasher.VerifyHashedPassword(new ClassUser(), UnknownUserPassword.DummyHash(users), password);
             }
 
             Error = GenericError;

@@ -41,22 +41,29 @@ public sealed class DatabaseUnavailableHandler(ILogger<DatabaseUnavailableHandle
             return false;
         }
 
-        var isOAuth = httpContext.Request.Path.StartsWithSegments("/connect", StringComparison.Ordinal);
-        if (StoreErrors.IsConstraintViolation(exception) && !isOAuth)
-        {
-            logger.LogWarning(exception, "Concurrent change refused by a constraint while serving {Path}", httpContext.Request.Path.Value);
-            httpContext.Response.Headers.CacheControl = "no-store";
-            await Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "A concurrent change to the same record won.",
-                detail: "Nothing was changed by this request. Read the record again and retry.").ExecuteAsync(httpContext);
-            return true;
-        }
-
-        if (!IsStoreFailure(exception) && !StoreErrors.IsConstraintViolation(exception))
+        var constraint = StoreErrors.IsConstraintViolation(exception);
+        if (!constraint && !IsStoreFailure(exception))
         {
             return false;
         }
 
-        logger.LogError(exception, "Database unavailable while serving {Path}", httpContext.Request.Path.Value);
+        var isOAuth = httpContext.Request.Path.StartsWithSegments("/connect", StringComparison.Ordinal);
+        if (constraint)
+        {
+            logger.LogWarning(exception, "Concurrent change refused by a constraint while serving {Path}", httpContext.Request.Path.Value);
+            if (!isOAuth)
+            {
+                httpContext.Response.Headers.CacheControl = "no-store";
+                await Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "A concurrent change to the same record won.",
+                    detail: "Nothing was changed by this request. Read the record again and retry.").ExecuteAsync(httpContext);
+                return true;
+            }
+        }
+        else
+        {
+            logger.LogError(exception, "Database unavailable while serving {Path}", httpContext.Request.Path.Value);
+        }
+
         var response = httpContext.Response;
         response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -50,7 +50,9 @@ public sealed class SigningKeyRing(IOptionsMonitorCache<OpenIddictServerOptions>
     /// <summary>Drops the options if the keys in the database are not the ones loaded (another node rotated).</summary>
     public async Task ReloadIfChangedAsync(EnvironmentDbContext db, CancellationToken cancellationToken)
     {
-        var keys = await db.EnvironmentKeys.AsNoTracking().Where(k => k.Use == EnvironmentKey.Signing).ToListAsync(cancellationToken);
+        // Only what identifies the ring, not the (protected) key material: this runs every minute.
+        var keys = await db.EnvironmentKeys.AsNoTracking().Where(k => k.Use == EnvironmentKey.Signing)
+            .Select(k => new EnvironmentKey { KeyId = k.KeyId, ActivatesAt = k.ActivatesAt }).ToListAsync(cancellationToken);
         if (Fingerprint(keys) != state.Fingerprint)
         {
             Reload();

@@ -110,7 +110,7 @@ public static class TokenEndpoint
         var user = await users.FindByNameAsync(request.Username!);
         if (user is null || await users.IsLockedOutAsync(user))
         {
-            users.PasswordHasher.VerifyHashedPassword(user ?? new ClassUser(), user?.PasswordHash ?? DummyHash(users), request.Password!);
+            users.PasswordHasher.VerifyHashedPassword(user ?? new ClassUser(), user?.PasswordHash ?? UnknownUserPassword.DummyHash(users), request.Password!);
             return Reject(Errors.InvalidGrant, BadCredentials);
         }
 
@@ -232,12 +232,6 @@ public static class TokenEndpoint
             ? (null, Reject(Errors.InvalidGrant, "No business is linked to this app."))
             : (business, null);
     }
-
-    private static string? dummyHash;
-
-    /// <summary>A hash made by the configured hasher (same algorithm and cost) that no password matches in practice.</summary>
-    internal static string DummyHash(UserManager<ClassUser> users) =>
-        dummyHash ??= users.PasswordHasher.HashPassword(new ClassUser(), Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
 
     private static Task<bool> IsApiUserAsync(EnvironmentDbContext db, Guid userId, Guid businessId, CancellationToken cancellationToken) =>
         db.BusinessMemberships.AnyAsync(m => m.UserId == userId && m.BusinessId == businessId && m.IsApiUser, cancellationToken);

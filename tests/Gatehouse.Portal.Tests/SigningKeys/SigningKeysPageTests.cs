@@ -2,7 +2,6 @@ using System.Net;
 using Gatehouse.Hosting.Contracts;
 using Gatehouse.Hosting.Database;
 using Gatehouse.Portal.Audit;
-using Gatehouse.Portal.Tests.ClassDirectory;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gatehouse.Portal.Tests.SigningKeys;
@@ -19,7 +18,7 @@ public sealed class SigningKeysPageTests
     [Fact]
     public async Task SigningKeys_PublishRetireAndRefusals_ShownAndAudited_NotForDevelopers()
     {
-        await using var production = await ClassDirectoryTests.RealProduction.StartAsync();
+        await using var production = await RealProduction.StartAsync();
         await using var portal = await PortalUnderTest.StartAsync(DatabaseProvider.Sqlite, overrides: new Dictionary<string, string?>
         {
             ["Portal:PlatformAdmins:0"] = AdminEmail,
