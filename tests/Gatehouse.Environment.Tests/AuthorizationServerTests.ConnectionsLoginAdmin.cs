@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Gatehouse.Hosting.Contracts;
 using Gatehouse.Hosting.Database;
+using Gatehouse.Hosting.Mfa;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Gatehouse.Environment.Tests;
@@ -99,7 +100,8 @@ public abstract partial class AuthorizationServerTests
     [Fact]
     public async Task Login_UserWithTotp_NeedsTheCodeBeforeConsent()
     {
-        await using var env = await StartAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var env = await StartAsync(time);
         var fx = await PartnerFlow.ArrangeAsync(env);
         const string key = "JBSWY3DPEHPK3PXPJBSWY3DP";
         await PartnerFlow.PutUserAsync(env, "u@class.example", new ClassUserRequest("u@class.example", PartnerFlow.UserPassword,
@@ -111,9 +113,9 @@ public abstract partial class AuthorizationServerTests
         var mfaUrl = login.Headers.Location!.OriginalString;
         using var mfaPage = await flow.GetAsync(mfaUrl);
         var form = PartnerFlow.Form(await mfaPage.Content.ReadAsStringAsync(), "form");
-        form["code"] = "000000" == Totp.Code(key) ? "111111" : "000000";
+        form["code"] = "000000" == Authenticator.Code(key, time.GetUtcNow()) ? "111111" : "000000";
         using var wrong = await flow.Browser.PostAsync(mfaUrl, new FormUrlEncodedContent(form));
-        form["code"] = Totp.Code(key);
+        form["code"] = Authenticator.Code(key, time.GetUtcNow());
         using var right = await flow.Browser.PostAsync(mfaUrl, new FormUrlEncodedContent(form));
 
         Assert.StartsWith("/account/mfa", mfaUrl, StringComparison.Ordinal);

@@ -1,6 +1,7 @@
 using System.Net;
 using AngleSharp.Html.Parser;
 using Gatehouse.Hosting.Contracts;
+using Gatehouse.Hosting.Mfa;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Gatehouse.Environment.Tests;
@@ -18,12 +19,12 @@ public abstract partial class AuthorizationServerTests
         var fx = await PartnerFlow.ArrangeAsync(env);
         await PartnerFlow.PutUserAsync(env, "u@class.example", new ClassUserRequest("u@class.example", PartnerFlow.UserPassword,
             [new MembershipRequest("T1", ClassRoles.Administrator, false)], AuthenticatorKey: TotpKey));
-        var code = Totp.Code(TotpKey, time.GetUtcNow());
+        var code = Authenticator.Code(TotpKey, time.GetUtcNow());
 
         using var first = await MfaLoginAsync(env, fx.P, code);
         using var replay = await MfaLoginAsync(env, fx.P, code);
         time.Advance(TimeSpan.FromSeconds(30));
-        using var next = await MfaLoginAsync(env, fx.P, Totp.Code(TotpKey, time.GetUtcNow()));
+        using var next = await MfaLoginAsync(env, fx.P, Authenticator.Code(TotpKey, time.GetUtcNow()));
 
         Assert.Equal(HttpStatusCode.Found, first.StatusCode);
         Assert.StartsWith("/connect/authorize", first.Headers.Location!.OriginalString, StringComparison.Ordinal);
@@ -51,9 +52,9 @@ public abstract partial class AuthorizationServerTests
         var document = new HtmlParser().ParseDocument(html);
         var key = document.QuerySelector("[data-authenticator-key]")!.TextContent.Trim();
         var form = PartnerFlow.Form(html, "form");
-        form["code"] = Totp.Code(TotpKey, time.GetUtcNow()); // a code of some other key
+        form["code"] = Authenticator.Code(TotpKey, time.GetUtcNow()); // a code of some other key
         using var wrong = await flow.Browser.PostAsync(enrolUrl, new FormUrlEncodedContent(form));
-        form["code"] = Totp.Code(key, time.GetUtcNow());
+        form["code"] = Authenticator.Code(key, time.GetUtcNow());
         using var enrolled = await flow.Browser.PostAsync(enrolUrl, new FormUrlEncodedContent(form));
         using var consent = await flow.GetAsync(enrolled.Headers.Location!.OriginalString);
 

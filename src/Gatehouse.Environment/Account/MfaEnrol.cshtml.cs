@@ -1,11 +1,11 @@
 using System.Security.Claims;
 using Gatehouse.Environment.Users;
 using Gatehouse.Hosting.Contracts;
+using Gatehouse.Hosting.Mfa;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using QRCoder;
 
 namespace Gatehouse.Environment.Account;
 
@@ -106,18 +106,8 @@ public sealed class MfaEnrolModel(SignInManager<ClassUser> signIn, UserManager<C
 
     private async Task LoadKeyAsync(ClassUser user)
     {
-        var key = await users.GetAuthenticatorKeyAsync(user);
-        if (string.IsNullOrEmpty(key))
-        {
-            await users.ResetAuthenticatorKeyAsync(user);
-            key = await users.GetAuthenticatorKeyAsync(user);
-        }
-
-        Key = key!;
+        Key = await users.AuthenticatorKeyAsync(user);
         var issuer = "Class " + (environment.IsSandbox ? "PIE" : "Production");
-        var uri = $"otpauth://totp/{Uri.EscapeDataString(issuer)}:{Uri.EscapeDataString(user.UserName ?? "")}?secret={Key}&issuer={Uri.EscapeDataString(issuer)}&digits=6&period=30";
-        using var generator = new QRCodeGenerator();
-        using var data = generator.CreateQrCode(uri, QRCodeGenerator.ECCLevel.M);
-        QrCodeDataUri = "data:image/png;base64," + Convert.ToBase64String(new PngByteQRCode(data).GetGraphic(5));
+        QrCodeDataUri = AuthenticatorEnrolment.QrCodeDataUri(AuthenticatorEnrolment.OtpAuthUri(issuer, user.UserName ?? "", Key));
     }
 }

@@ -1,8 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using Gatehouse.Hosting.Mfa;
 using Microsoft.AspNetCore.Identity;
-using OtpNet;
-using QRCoder;
 
 namespace Gatehouse.Portal.Accounts;
 
@@ -15,10 +14,11 @@ public enum MfaCheck
 }
 
 /// <summary>
-/// TOTP (RFC 6238: SHA-1, 6 digits, 30 s) with Otp.NET instead of Identity's authenticator provider,
-/// so a code is accepted once: the accepted time step is stored and a code of that step or an earlier
-/// one is refused (ASVS 6.5.1, SECURITY.md MF2). One step either side is allowed for clock drift.
-/// Wrong codes count on the same lockout counter as wrong passwords (MF3).
+/// Developer MFA: the shared <see cref="Authenticator"/> TOTP instead of Identity's authenticator
+/// provider, so a code is accepted once: the accepted time step is stored on the developer
+/// (<see cref="Developer.LastTotpTimeStep"/>) and a code of that step or an earlier one is refused
+/// (ASVS 6.5.1, docs/security-checklist.md MF2), plus hashed recovery codes. Wrong codes count on
+/// the same lockout counter as wrong passwords (MF3).
 /// </summary>
 public sealed class Mfa(UserManager<Developer> users, TimeProvider clock)
 {
@@ -26,50 +26,25 @@ public sealed class Mfa(UserManager<Developer> users, TimeProvider clock)
     private const string Issuer = "Class API Developer Portal";
     private const string RecoveryAlphabet = "abcdefghjkmnpqrstuvwxyz23456789";
 
-    public static string AuthenticatorUri(string email, string key) =>
-        $"otpauth://totp/{Uri.EscapeDataString(Issuer)}:{Uri.EscapeDataString(email)}?secret={key}&issuer={Uri.EscapeDataString(Issuer)}&digits=6&period=30";
-
-    /// <summary>A PNG QR code as a data: URI (the CSP allows img-src data:; no script, no System.Drawing).</summary>
-    public static string QrCodeDataUri(string text)
-    {
-        using var generator = new QRCodeGenerator();
-        using var data = generator.CreateQrCode(text, QRCodeGenerator.ECCLevel.M);
-        var png = new PngByteQRCode(data).GetGraphic(5);
-        return "data:image/png;base64," + Convert.ToBase64String(png);
-    }
+    public static string AuthenticatorUri(string email, string key) => AuthenticatorEnrolment.OtpAuthUri(Issuer, email, key);
 
     /// <summary>The developer's pending or active key, creating one if there is none.</summary>
-    public async Task<string> KeyAsync(Developer developer)
-    {
-        var key = await users.GetAuthenticatorKeyAsync(developer);
-        if (string.IsNullOrEmpty(key))
-        {
-            await users.ResetAuthenticatorKeyAsync(developer);
-            key = await users.GetAuthenticatorKeyAsync(developer);
-        }
-
-        return key!;
-    }
+    public Task<string> KeyAsync(Developer developer) => users.AuthenticatorKeyAsync(developer);
 
     /// <summary>Checks a TOTP code (and, when <paramref name="allowRecoveryCode"/>, a recovery code); on success the step or code is used up.</summary>
     public async Task<MfaCheck> CheckAsync(Developer developer, string? code, bool allowRecoveryCode)
     {
         var typed = new string([.. (code ?? "").Where(c => !char.IsWhiteSpace(c) && c != '-')]);
         var key = await users.GetAuthenticatorKeyAsync(developer);
-        if (typed.Length == 6 && typed.All(char.IsAsciiDigit) && !string.IsNullOrEmpty(key))
+        if (typed.Length == Authenticator.Digits && typed.All(char.IsAsciiDigit) && !string.IsNullOrEmpty(key))
         {
-            var totp = new Totp(Base32Encoding.ToBytes(key));
-            if (!totp.VerifyTotp(clock.GetUtcNow().UtcDateTime, typed, out var step, new VerificationWindow(previous: 1, future: 1)))
+            var check = Authenticator.Check(key, typed, clock.GetUtcNow(), developer.LastTotpTimeStep);
+            if (check.Outcome != TotpOutcome.Accepted)
             {
-                return MfaCheck.Wrong;
+                return check.Outcome == TotpOutcome.Reused ? MfaCheck.Reused : MfaCheck.Wrong;
             }
 
-            if (developer.LastTotpTimeStep is { } last && step <= last)
-            {
-                return MfaCheck.Reused;
-            }
-
-            developer.LastTotpTimeStep = step;
+            developer.LastTotpTimeStep = check.Step;
             await users.UpdateAsync(developer);
             return MfaCheck.Accepted;
         }

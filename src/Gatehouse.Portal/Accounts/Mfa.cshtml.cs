@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Gatehouse.Hosting.Mfa;
 using Gatehouse.Portal.Audit;
 using Gatehouse.Portal.Data;
 using Microsoft.AspNetCore.Identity;
@@ -145,7 +146,7 @@ public sealed class MfaModel(UserManager<Developer> users, Mfa mfa, SignInFlow f
         if (!Enabled)
         {
             Key = await mfa.KeyAsync(developer);
-            QrCode = Mfa.QrCodeDataUri(Mfa.AuthenticatorUri(developer.Email!, Key));
+            QrCode = AuthenticatorEnrolment.QrCodeDataUri(Mfa.AuthenticatorUri(developer.Email!, Key));
         }
 
         return developer;

@@ -1,7 +1,7 @@
 using System.Net;
 using Gatehouse.Hosting.Database;
+using Gatehouse.Hosting.Mfa;
 using Microsoft.Extensions.Time.Testing;
-using OtpNet;
 
 namespace Gatehouse.Portal.Tests.Accounts;
 
@@ -15,7 +15,7 @@ public static class AccountSteps
 
     /// <summary>The code an authenticator app shows at the portal's current time (its clock and the phone's agree).</summary>
     public static string Code(string key, PortalUnderTest portal) =>
-        new Totp(Base32Encoding.ToBytes(key)).ComputeTotp(ClockOf(portal).GetUtcNow().UtcDateTime);
+        Authenticator.Code(key, ClockOf(portal).GetUtcNow());
 
     /// <summary>Moves the portal's (fake) clock on one TOTP step and returns the app's code for it: time injected, not waited for.</summary>
     public static string NextCode(string key, PortalUnderTest portal)
