@@ -55,8 +55,6 @@ public static class PortalRegistration
         {
             // Pages live in their feature folders (Accounts/, Apps/, ...), with explicit routes.
             o.RootDirectory = "/";
-            o.Conventions.AuthorizeFolder("/Apps");
-            o.Conventions.AuthorizeFolder("/Sandbox");
         });
 
         var environments = configuration.GetSection(EnvironmentEndpoint.SectionName).Get<Dictionary<string, EnvironmentEndpoint>>() ?? [];
@@ -71,6 +69,7 @@ public static class PortalRegistration
         services.AddScoped<DemoData>();
         services.AddScoped<OrganisationMembership>();
         services.AddScoped<Members>();
+        services.AddCurrentMember();
         services.AddScoped<Provisioner>();
         services.AddLogoFetcher();
         services.AddScoped<AuditLog>();

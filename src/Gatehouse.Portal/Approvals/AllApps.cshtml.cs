@@ -7,7 +7,7 @@ using Gatehouse.Portal.Apps;
 namespace Gatehouse.Portal.Approvals;
 
 [Authorize]
-public sealed class AdminAppsModel(PlatformAdmins admins, Members members, AppReviews reviews) : PageModel
+public sealed class AdminAppsModel(CurrentMember current, AppReviews reviews) : PageModel
 {
     public IReadOnlyList<AdminAppRow> Apps { get; private set; } = [];
 
@@ -19,11 +19,6 @@ public sealed class AdminAppsModel(PlatformAdmins admins, Members members, AppRe
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (await admins.CurrentAdminAsync(User, members, cancellationToken) is null)
-        {
-            return NotFound();
-        }
-
         Apps = await reviews.AllAppsAsync(cancellationToken);
         return Page();
     }
@@ -36,10 +31,7 @@ public sealed class AdminAppsModel(PlatformAdmins admins, Members members, AppRe
 
     private async Task<IActionResult> DecideAsync(Func<Member, CancellationToken, Task<LifecycleErrors>> decide, CancellationToken cancellationToken)
     {
-        if (await admins.CurrentAdminAsync(User, members, cancellationToken) is not { } admin)
-        {
-            return NotFound();
-        }
+        var admin = current.Value;
 
         var errors = await decide(admin, cancellationToken);
         if (errors.Count == 0)

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Gatehouse.Portal.Accounts;
 using Gatehouse.Portal.Data;
 using Gatehouse.Portal.Organisations;
@@ -10,27 +9,22 @@ namespace Gatehouse.Portal.Approvals;
 /// <summary>Who is a platform admin: the <see cref="PlatformAdmin"/> table, topped up from configuration.</summary>
 public sealed class PlatformAdmins(PortalDbContext db, UserManager<Developer> users, OrganisationMembership membership, PlatformAdminOptions options, TimeProvider clock, ILogger<PlatformAdmins> logger)
 {
-    /// <summary>The signed-in developer as a <see cref="Member"/> when they are a platform admin, else null.</summary>
-    public async Task<Member?> CurrentAdminAsync(ClaimsPrincipal principal, Members members, CancellationToken cancellationToken)
+    /// <summary>Whether <paramref name="member"/> is a platform admin (<see cref="CurrentMember"/> asks this once per request).</summary>
+    public async Task<bool> IsAdminAsync(Member member, CancellationToken cancellationToken)
     {
-        if (await members.CurrentAsync(principal, cancellationToken) is not { } member)
-        {
-            return null;
-        }
-
         if (await db.Set<PlatformAdmin>().AnyAsync(a => a.DeveloperId == member.DeveloperId, cancellationToken))
         {
-            return member;
+            return true;
         }
 
         // Named in Portal:PlatformAdmins but signed up after start-up: add them now.
         if (options.Emails.Contains(member.Email, StringComparer.OrdinalIgnoreCase))
         {
             await SeedAsync(cancellationToken);
-            return member;
+            return true;
         }
 
-        return null;
+        return false;
     }
 
     /// <summary>Idempotent: the demo admin (when demo data is on) and every configured, verified developer.</summary>

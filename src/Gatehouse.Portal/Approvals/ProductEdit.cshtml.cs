@@ -10,7 +10,7 @@ namespace Gatehouse.Portal.Approvals;
 
 /// <summary>A platform admin edits a product, hides or deprecates it, and adds changelog entries; each change is audited.</summary>
 [Authorize]
-public sealed class AdminProductEditModel(PlatformAdmins admins, Members members, PortalDbContext db, ProductRules rules, TimeProvider clock) : PageModel
+public sealed class AdminProductEditModel(CurrentMember current, PortalDbContext db, ProductRules rules, TimeProvider clock) : PageModel
 {
     public ApiProduct? Product { get; private set; }
 
@@ -44,7 +44,7 @@ public sealed class AdminProductEditModel(PlatformAdmins admins, Members members
 
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
     {
-        if (await admins.CurrentAdminAsync(User, members, cancellationToken) is null || !await LoadAsync(slug, cancellationToken))
+        if (!await LoadAsync(slug, cancellationToken))
         {
             return NotFound();
         }
@@ -56,7 +56,8 @@ public sealed class AdminProductEditModel(PlatformAdmins admins, Members members
 
     public async Task<IActionResult> OnPostAsync(string slug, CancellationToken cancellationToken)
     {
-        if (await admins.CurrentAdminAsync(User, members, cancellationToken) is not { } admin || !await LoadAsync(slug, cancellationToken))
+        var admin = current.Value;
+        if (!await LoadAsync(slug, cancellationToken))
         {
             return NotFound();
         }
@@ -71,7 +72,8 @@ public sealed class AdminProductEditModel(PlatformAdmins admins, Members members
 
     public async Task<IActionResult> OnPostChangeAsync(string slug, CancellationToken cancellationToken)
     {
-        if (await admins.CurrentAdminAsync(User, members, cancellationToken) is not { } admin || !await LoadAsync(slug, cancellationToken))
+        var admin = current.Value;
+        if (!await LoadAsync(slug, cancellationToken))
         {
             return NotFound();
         }

@@ -9,17 +9,12 @@ using Microsoft.EntityFrameworkCore;
 namespace Gatehouse.Portal.Approvals;
 
 [Authorize]
-public sealed class AdminProductsModel(PlatformAdmins admins, Members members, PortalDbContext db) : PageModel
+public sealed class AdminProductsModel(PortalDbContext db) : PageModel
 {
     public IReadOnlyList<ApiProduct> Products { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (await admins.CurrentAdminAsync(User, members, cancellationToken) is null)
-        {
-            return NotFound();
-        }
-
         Products = await ProductRules.Visible(db.ApiProducts.AsNoTracking(), includeHidden: true).ToListAsync(cancellationToken);
         return Page();
     }

@@ -8,7 +8,7 @@ namespace Gatehouse.Portal.Approvals;
 
 /// <summary>The admin console's queue: Production requests and Production redirect URIs awaiting a decision.</summary>
 [Authorize]
-public sealed class AdminQueueModel(PlatformAdmins admins, Members members, AppReviews reviews) : PageModel
+public sealed class AdminQueueModel(CurrentMember current, AppReviews reviews) : PageModel
 {
     public IReadOnlyList<ProductionRequestRow> ProductionRequests { get; private set; } = [];
 
@@ -22,12 +22,6 @@ public sealed class AdminQueueModel(PlatformAdmins admins, Members members, AppR
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        // Not a platform admin: the console does not exist for them.
-        if (await admins.CurrentAdminAsync(User, members, cancellationToken) is null)
-        {
-            return NotFound();
-        }
-
         await LoadAsync(cancellationToken);
         return Page();
     }
@@ -46,10 +40,7 @@ public sealed class AdminQueueModel(PlatformAdmins admins, Members members, AppR
 
     private async Task<IActionResult> DecideAsync(Func<Member, CancellationToken, Task<LifecycleErrors>> decide, CancellationToken cancellationToken)
     {
-        if (await admins.CurrentAdminAsync(User, members, cancellationToken) is not { } admin)
-        {
-            return NotFound();
-        }
+        var admin = current.Value;
 
         var errors = await decide(admin, cancellationToken);
         if (errors.Count == 0)

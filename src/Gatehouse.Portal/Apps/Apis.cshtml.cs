@@ -9,7 +9,7 @@ namespace Gatehouse.Portal.Apps;
 
 public sealed record ProductChoice(string Code, string Name, IReadOnlyList<string> Scopes, bool Selected, bool Deprecated = false);
 
-public sealed class SelectedApiModel(PortalDbContext db, Members members, AppLifecycle lifecycle) : PageModel
+public sealed class SelectedApiModel(PortalDbContext db, CurrentMember current, AppLifecycle lifecycle) : PageModel
 {
     [BindProperty]
     public List<string> Selected { get; set; } = [];
@@ -24,10 +24,7 @@ public sealed class SelectedApiModel(PortalDbContext db, Members members, AppLif
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
-        if (await members.CurrentAsync(User, cancellationToken) is not { } member)
-        {
-            return Challenge();
-        }
+        var member = current.Value;
 
         if (await db.Apps.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id && a.OrganisationId == member.OrganisationId && a.DeletedAt == null, cancellationToken) is not { } app)
         {
@@ -40,19 +37,11 @@ public sealed class SelectedApiModel(PortalDbContext db, Members members, AppLif
 
     public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken cancellationToken)
     {
-        if (await members.CurrentAsync(User, cancellationToken) is not { } member)
+        var member = current.Value;
+        var own = await lifecycle.OwnAppToChangeAsync(member, id, cancellationToken);
+        if (own.App is not { } app)
         {
-            return Challenge();
-        }
-
-        if (await lifecycle.FindAsync(member, id, cancellationToken) is not { } app)
-        {
-            return NotFound();
-        }
-
-        if (!member.MayManageApps)
-        {
-            return Forbid();
+            return own.PageRefusal();
         }
 
         var errors = await lifecycle.SetProductsAsync(member, app, Selected, cancellationToken);

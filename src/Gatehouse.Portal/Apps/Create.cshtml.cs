@@ -11,7 +11,7 @@ public sealed record EnvironmentChoice(string Key, string Name, string Explanati
 
 public sealed record CreatedApp(Guid Id, string Name, Guid ClientId, string Secret, string EnvironmentName);
 
-public sealed class CreateAppModel(Members members, PortalEnvironments environments, AppLifecycle lifecycle) : PageModel
+public sealed class CreateAppModel(CurrentMember current, PortalEnvironments environments, AppLifecycle lifecycle) : PageModel
 {
     [BindProperty]
     public CreateAppInput Input { get; set; } = new();
@@ -27,10 +27,7 @@ public sealed class CreateAppModel(Members members, PortalEnvironments environme
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (await members.CurrentAsync(User, cancellationToken) is not { } member)
-        {
-            return Challenge();
-        }
+        var member = current.Value;
 
         if (!member.MayManageApps)
         {
@@ -43,10 +40,7 @@ public sealed class CreateAppModel(Members members, PortalEnvironments environme
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        if (await members.CurrentAsync(User, cancellationToken) is not { } member)
-        {
-            return Challenge();
-        }
+        var member = current.Value;
 
         if (!member.MayManageApps)
         {

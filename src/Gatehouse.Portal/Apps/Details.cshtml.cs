@@ -15,7 +15,7 @@ public sealed record SecretRow(Guid Id, string Hint, DateTimeOffset CreatedAt, D
 /// <summary>A secret (and, for a twin, a new app) shown this one time.</summary>
 public sealed record IssuedSecret(Guid AppId, string AppName, Guid ClientId, string Secret, bool IsNewApp);
 
-public sealed class AppDetailsModel(PortalDbContext db, Members members, PortalEnvironments environments, AppLifecycle lifecycle, SecretLastUse lastUse, TimeProvider clock) : PageModel
+public sealed class AppDetailsModel(PortalDbContext db, CurrentMember current, PortalEnvironments environments, AppLifecycle lifecycle, SecretLastUse lastUse, TimeProvider clock) : PageModel
 {
     public App App { get; private set; } = null!;
 
@@ -129,19 +129,11 @@ public sealed class AppDetailsModel(PortalDbContext db, Members members, PortalE
 
     public async Task<IActionResult> OnPostDeleteAsync(Guid id, CancellationToken cancellationToken)
     {
-        if (await members.CurrentAsync(User, cancellationToken) is not { } member)
+        var member = current.Value;
+        var own = await lifecycle.OwnAppToChangeAsync(member, id, cancellationToken);
+        if (own.App is not { } app)
         {
-            return Challenge();
-        }
-
-        if (await lifecycle.FindAsync(member, id, cancellationToken) is not { } app)
-        {
-            return NotFound();
-        }
-
-        if (!member.MayManageApps)
-        {
-            return Forbid();
+            return own.PageRefusal();
         }
 
         var errors = await lifecycle.DeleteAsync(member, app, cancellationToken);
@@ -157,19 +149,11 @@ public sealed class AppDetailsModel(PortalDbContext db, Members members, PortalE
     /// <summary>Runs one developer action on the caller's app, then shows the page again with the outcome.</summary>
     private async Task<IActionResult> ActAsync(Guid id, Func<Member, App, Task<LifecycleErrors>> action, CancellationToken cancellationToken)
     {
-        if (await members.CurrentAsync(User, cancellationToken) is not { } member)
+        var member = current.Value;
+        var own = await lifecycle.OwnAppToChangeAsync(member, id, cancellationToken);
+        if (own.App is not { } app)
         {
-            return Challenge();
-        }
-
-        if (await lifecycle.FindAsync(member, id, cancellationToken) is not { } app)
-        {
-            return NotFound();
-        }
-
-        if (!member.MayManageApps)
-        {
-            return Forbid();
+            return own.PageRefusal();
         }
 
         var errors = await action(member, app);
@@ -187,10 +171,7 @@ public sealed class AppDetailsModel(PortalDbContext db, Members members, PortalE
 
     private async Task<IActionResult?> LoadAsync(Guid id, CancellationToken cancellationToken)
     {
-        if (await members.CurrentAsync(User, cancellationToken) is not { } member)
-        {
-            return Challenge();
-        }
+        var member = current.Value;
 
         // The organisation is part of the query: another organisation's app is simply not found.
         if (await db.Apps.AsNoTracking().Include(a => a.Secrets).Include(a => a.RedirectUris)

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Gatehouse.Portal.Apps;
 
-public sealed class EditAppModel(Members members, AppLifecycle lifecycle) : PageModel
+public sealed class EditAppModel(CurrentMember current, AppLifecycle lifecycle) : PageModel
 {
     [BindProperty]
     public EditAppInput Input { get; set; } = new();
@@ -14,19 +14,11 @@ public sealed class EditAppModel(Members members, AppLifecycle lifecycle) : Page
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
-        if (await members.CurrentAsync(User, cancellationToken) is not { } member)
+        var member = current.Value;
+        var own = await lifecycle.OwnAppToChangeAsync(member, id, cancellationToken);
+        if (own.App is not { } app)
         {
-            return Challenge();
-        }
-
-        if (await lifecycle.FindAsync(member, id, cancellationToken) is not { } app)
-        {
-            return NotFound();
-        }
-
-        if (!member.MayManageApps)
-        {
-            return Forbid();
+            return own.PageRefusal();
         }
 
         AppId = app.Id;
@@ -36,19 +28,11 @@ public sealed class EditAppModel(Members members, AppLifecycle lifecycle) : Page
 
     public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken cancellationToken)
     {
-        if (await members.CurrentAsync(User, cancellationToken) is not { } member)
+        var member = current.Value;
+        var own = await lifecycle.OwnAppToChangeAsync(member, id, cancellationToken);
+        if (own.App is not { } app)
         {
-            return Challenge();
-        }
-
-        if (await lifecycle.FindAsync(member, id, cancellationToken) is not { } app)
-        {
-            return NotFound();
-        }
-
-        if (!member.MayManageApps)
-        {
-            return Forbid();
+            return own.PageRefusal();
         }
 
         AppId = app.Id;

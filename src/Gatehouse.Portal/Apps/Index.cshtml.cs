@@ -9,7 +9,7 @@ namespace Gatehouse.Portal.Apps;
 
 public sealed record AppRow(Guid Id, string Name, string Environment, string Type, Guid ClientId, string Status);
 
-public sealed class AppsModel(PortalDbContext db, Members members, PortalEnvironments environments) : PageModel
+public sealed class AppsModel(PortalDbContext db, CurrentMember current, PortalEnvironments environments) : PageModel
 {
     public Member Member { get; private set; } = null!;
 
@@ -17,10 +17,7 @@ public sealed class AppsModel(PortalDbContext db, Members members, PortalEnviron
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (await members.CurrentAsync(User, cancellationToken) is not { } member)
-        {
-            return Challenge();
-        }
+        var member = current.Value;
 
         Member = member;
         var apps = await db.Apps.AsNoTracking()

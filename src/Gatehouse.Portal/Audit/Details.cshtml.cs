@@ -7,13 +7,13 @@ using Microsoft.EntityFrameworkCore;
 namespace Gatehouse.Portal.Audit;
 
 /// <summary>One audit event of the viewer's organisation; another organisation's id is 404.</summary>
-public sealed class AuditDetailsModel(PortalDbContext db, Members members) : PageModel
+public sealed class AuditDetailsModel(PortalDbContext db, CurrentMember current) : PageModel
 {
     public AuditEvent Event { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
-        if (await members.CurrentAsync(User, cancellationToken) is not { } member
+        if (await current.FindAsync(User, cancellationToken) is not { } member
             || await db.AuditEvents.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id && e.OrganisationId == member.OrganisationId, cancellationToken) is not { } found)
         {
             return NotFound();

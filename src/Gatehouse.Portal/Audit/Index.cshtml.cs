@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Gatehouse.Portal.Audit;
 
 /// <summary>The organisation's audit log, newest first, for its Owners and Admins only (ASVS 16.2.1).</summary>
-public sealed class AuditIndexModel(PortalDbContext db, Members members) : PageModel
+public sealed class AuditIndexModel(PortalDbContext db, CurrentMember current) : PageModel
 {
     public const int PageSize = 200;
 
@@ -15,7 +15,7 @@ public sealed class AuditIndexModel(PortalDbContext db, Members members) : PageM
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (await members.CurrentAsync(User, cancellationToken) is not { } member)
+        if (await current.FindAsync(User, cancellationToken) is not { } member)
         {
             return NotFound();
         }

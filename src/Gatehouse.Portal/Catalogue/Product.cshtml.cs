@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Gatehouse.Portal.Catalogue;
 
-public sealed class ProductModel(PortalDbContext db, ProductDocuments documents, ProductMarkdown markdown, PlatformAdmins admins, Members members) : PageModel
+public sealed class ProductModel(PortalDbContext db, ProductDocuments documents, ProductMarkdown markdown, CurrentMember current) : PageModel
 {
     public ApiProduct? Product { get; private set; }
 
@@ -21,7 +21,7 @@ public sealed class ProductModel(PortalDbContext db, ProductDocuments documents,
 
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
     {
-        Product = await FindAsync(db, admins, members, User, slug, cancellationToken);
+        Product = await FindAsync(db, current, User, slug, cancellationToken);
         if (Product is null)
         {
             return NotFound();
@@ -36,11 +36,11 @@ public sealed class ProductModel(PortalDbContext db, ProductDocuments documents,
     }
 
     /// <summary>A public product; a hidden one only for platform admins (developers get 404, as for a product that never existed).</summary>
-    public static async Task<ApiProduct?> FindAsync(PortalDbContext db, PlatformAdmins admins, Members members, System.Security.Claims.ClaimsPrincipal user, string slug, CancellationToken cancellationToken)
+    public static async Task<ApiProduct?> FindAsync(PortalDbContext db, CurrentMember current, System.Security.Claims.ClaimsPrincipal user, string slug, CancellationToken cancellationToken)
     {
         var product = await db.ApiProducts.AsNoTracking().SingleOrDefaultAsync(p => p.Code == slug, cancellationToken);
         if (product is { Visibility: ProductVisibility.Hidden }
-            && (user.Identity?.IsAuthenticated != true || await admins.CurrentAdminAsync(user, members, cancellationToken) is null))
+            && (user.Identity?.IsAuthenticated != true || await current.FindAdminAsync(user, cancellationToken) is null))
         {
             return null;
         }

@@ -11,7 +11,7 @@ namespace Gatehouse.Portal.Catalogue;
 /// styles at run time, so this page alone relaxes the CSP's style-src; its connect-src names the one
 /// other origin the page may call: PIE, the product's own API host (ADR 0013).
 /// </summary>
-public sealed class ReferenceModel(PortalDbContext db, ProductDocuments documents, TryItBroker broker, PlatformAdmins admins, Members members) : PageModel
+public sealed class ReferenceModel(PortalDbContext db, ProductDocuments documents, TryItBroker broker, CurrentMember current) : PageModel
 {
     public ApiProduct? Product { get; private set; }
 
@@ -21,14 +21,14 @@ public sealed class ReferenceModel(PortalDbContext db, ProductDocuments document
 
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
     {
-        Product = await ProductModel.FindAsync(db, admins, members, User, slug, cancellationToken);
+        Product = await ProductModel.FindAsync(db, current, User, slug, cancellationToken);
         if (Product is null)
         {
             return NotFound();
         }
 
         TryIt = Product.Host == ProductHost.Environment && Product.Scopes.Count > 0;
-        if (TryIt && await members.CurrentAsync(User, cancellationToken) is { } member)
+        if (TryIt && await current.FindAsync(User, cancellationToken) is { } member)
         {
             Apps = await broker.AppsAsync(member, Product, cancellationToken);
         }

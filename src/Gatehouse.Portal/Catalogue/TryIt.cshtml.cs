@@ -16,7 +16,7 @@ namespace Gatehouse.Portal.Catalogue;
 /// </summary>
 [Authorize]
 [EnableRateLimiting(CatalogueRegistration.TryItPolicy)]
-public sealed class TryItModel(PortalDbContext db, Members members, TryItBroker broker) : PageModel
+public sealed class TryItModel(PortalDbContext db, CurrentMember current, TryItBroker broker) : PageModel
 {
     [BindProperty]
     public string? Product { get; set; }
@@ -24,7 +24,7 @@ public sealed class TryItModel(PortalDbContext db, Members members, TryItBroker 
     /// <summary>Whether the app can be used with try-it (for scripts and the page); 404 unless it is the member's.</summary>
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
-        if (await members.CurrentAsync(User, cancellationToken) is not { } member
+        if (await current.FindAsync(User, cancellationToken) is not { } member
             || await db.Apps.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id && a.OrganisationId == member.OrganisationId && a.DeletedAt == null, cancellationToken) is not { } app)
         {
             return NotFound();
@@ -36,7 +36,7 @@ public sealed class TryItModel(PortalDbContext db, Members members, TryItBroker 
     public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken cancellationToken)
     {
         Response.Headers.CacheControl = "no-store";
-        if (await members.CurrentAsync(User, cancellationToken) is not { } member
+        if (await current.FindAsync(User, cancellationToken) is not { } member
             || !await db.Apps.AsNoTracking().AnyAsync(a => a.Id == id && a.OrganisationId == member.OrganisationId && a.DeletedAt == null, cancellationToken))
         {
             return NotFound();

@@ -16,7 +16,7 @@ namespace Gatehouse.Portal.Catalogue;
 /// </summary>
 [Authorize]
 [EnableRateLimiting(CatalogueRegistration.TryItPolicy)]
-public sealed class TryItPersonalTokenModel(Members members, PersonalAccessTokens tokens, TimeProvider clock) : PageModel
+public sealed class TryItPersonalTokenModel(CurrentMember current, PersonalAccessTokens tokens, TimeProvider clock) : PageModel
 {
     public const string TokenName = "Try-it in the API reference";
 
@@ -31,7 +31,7 @@ public sealed class TryItPersonalTokenModel(Members members, PersonalAccessToken
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         Response.Headers.CacheControl = "no-store";
-        if (await members.CurrentAsync(User, cancellationToken) is not { } member)
+        if (await current.FindAsync(User, cancellationToken) is not { } member)
         {
             return NotFound();
         }

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Gatehouse.Hosting.Contracts;
-using Gatehouse.Portal.Approvals;
 using Gatehouse.Portal.Organisations;
 using Gatehouse.Portal.Provisioning;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
@@ -12,12 +11,12 @@ namespace Gatehouse.Portal.ClassDirectory;
 /// environment) shares: the platform-admin guard, the chosen environment, and turning an environment
 /// that is down or refuses into messages instead of a 500.
 /// </summary>
-public sealed class DirectoryConsole(PlatformAdmins admins, Members members, PortalEnvironments environments)
+public sealed class DirectoryConsole(CurrentMember current, PortalEnvironments environments)
 {
     public IReadOnlyList<KeyValuePair<string, EnvironmentEndpoint>> Environments => environments.All;
 
-    /// <summary>The signed-in platform admin, or null (the pages then answer 404, as the rest of /admin does).</summary>
-    public Task<Member?> AdminAsync(ClaimsPrincipal user, CancellationToken cancellationToken) => admins.CurrentAdminAsync(user, members, cancellationToken);
+    /// <summary>The signed-in platform admin, or null (the pages then answer 404, as the rest of /admin does); the PlatformAdmin folder policy has resolved it already.</summary>
+    public Task<Member?> AdminAsync(ClaimsPrincipal user, CancellationToken cancellationToken) => current.FindAdminAsync(user, cancellationToken);
 
     public EnvironmentEndpoint? Find(string key) => environments.Find(key);
 

@@ -89,9 +89,10 @@ public static class ManagementApiEndpoints
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteAppAsync(Guid id, HttpContext http, AppLifecycle lifecycle, CancellationToken cancellationToken)
     {
         var member = PersonalAccessTokenFilter.Caller(http).Member;
-        if (await lifecycle.FindAsync(member, id, cancellationToken) is not { } app)
+        var own = await lifecycle.OwnAppToChangeAsync(member, id, cancellationToken);
+        if (own.App is not { } app)
         {
-            return NotFound();
+            return Refused(own);
         }
 
         var errors = await lifecycle.DeleteAsync(member, app, cancellationToken);
@@ -106,9 +107,10 @@ public static class ManagementApiEndpoints
         Guid id, RotateSecretRequest? body, HttpContext http, AppLifecycle lifecycle, TimeProvider clock, CancellationToken cancellationToken)
     {
         var member = PersonalAccessTokenFilter.Caller(http).Member;
-        if (await lifecycle.FindAsync(member, id, cancellationToken) is not { } app)
+        var own = await lifecycle.OwnAppToChangeAsync(member, id, cancellationToken);
+        if (own.App is not { } app)
         {
-            return NotFound();
+            return Refused(own);
         }
 
         var now = clock.GetUtcNow();
@@ -144,9 +146,10 @@ public static class ManagementApiEndpoints
         Guid id, HttpContext http, AppLifecycle lifecycle, TimeProvider clock, CancellationToken cancellationToken)
     {
         var member = PersonalAccessTokenFilter.Caller(http).Member;
-        if (await lifecycle.FindAsync(member, id, cancellationToken) is not { } source)
+        var own = await lifecycle.OwnAppToChangeAsync(member, id, cancellationToken);
+        if (own.App is not { } source)
         {
-            return NotFound();
+            return Refused(own);
         }
 
         var (created, errors) = await lifecycle.CreateProductionTwinAsync(member, source, cancellationToken);
@@ -162,9 +165,10 @@ public static class ManagementApiEndpoints
         Guid id, HttpContext http, AppLifecycle lifecycle, TimeProvider clock, Func<Organisations.Member, App, Task<LifecycleErrors>> action, CancellationToken cancellationToken)
     {
         var member = PersonalAccessTokenFilter.Caller(http).Member;
-        if (await lifecycle.FindAsync(member, id, cancellationToken) is not { } app)
+        var own = await lifecycle.OwnAppToChangeAsync(member, id, cancellationToken);
+        if (own.App is not { } app)
         {
-            return NotFound();
+            return Refused(own);
         }
 
         var errors = await action(member, app);
@@ -185,4 +189,9 @@ public static class ManagementApiEndpoints
 
     private static ProblemHttpResult NotFound() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such app in your organisation.");
+
+    /// <summary>The write scope's filter already refuses Viewers; the guard says the same if one gets here.</summary>
+    private static ProblemHttpResult Refused(OwnApp own) => own.Refusal == AppRefusal.Forbidden
+        ? TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Viewers cannot change apps.")
+        : NotFound();
 }

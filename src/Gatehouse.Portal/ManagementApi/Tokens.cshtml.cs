@@ -9,7 +9,7 @@ namespace Gatehouse.Portal.ManagementApi;
 
 /// <summary>Create (shown once), list and revoke personal access tokens for the management API.</summary>
 [Authorize]
-public sealed class TokensModel(Members members, PersonalAccessTokens tokens, TimeProvider clock) : PageModel
+public sealed class TokensModel(CurrentMember current, PersonalAccessTokens tokens, TimeProvider clock) : PageModel
 {
     public IReadOnlyList<PersonalAccessToken> Tokens { get; private set; } = [];
 
@@ -25,10 +25,7 @@ public sealed class TokensModel(Members members, PersonalAccessTokens tokens, Ti
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (await members.CurrentAsync(User, cancellationToken) is not { } member)
-        {
-            return Challenge();
-        }
+        var member = current.Value;
 
         await LoadAsync(member, cancellationToken);
         return Page();
@@ -36,10 +33,7 @@ public sealed class TokensModel(Members members, PersonalAccessTokens tokens, Ti
 
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken cancellationToken)
     {
-        if (await members.CurrentAsync(User, cancellationToken) is not { } member)
-        {
-            return Challenge();
-        }
+        var member = current.Value;
 
         var scopes = new List<string>();
         if (Input.Read)
@@ -68,10 +62,7 @@ public sealed class TokensModel(Members members, PersonalAccessTokens tokens, Ti
 
     public async Task<IActionResult> OnPostRevokeAsync(CancellationToken cancellationToken)
     {
-        if (await members.CurrentAsync(User, cancellationToken) is not { } member)
-        {
-            return Challenge();
-        }
+        var member = current.Value;
 
         return await tokens.RevokeAsync(member, TokenId, cancellationToken) ? Redirect("/api-tokens") : NotFound();
     }

@@ -12,7 +12,7 @@ namespace Gatehouse.Portal.Organisations;
 public sealed record MemberRow(Guid Id, string Email, OrganisationRole Role, bool Mfa);
 
 /// <summary>The organisation: members, invitations, join requests and the MFA policy. Everything is filtered by the viewer's organisation.</summary>
-public sealed class OrganisationModel(PortalDbContext db, Members members, UserManager<Developer> users, AccountMails mails, AuditLog audit, TimeProvider clock) : PageModel
+public sealed class OrganisationModel(PortalDbContext db, CurrentMember current, UserManager<Developer> users, AccountMails mails, AuditLog audit, TimeProvider clock) : PageModel
 {
     public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(7);
 
@@ -129,7 +129,7 @@ public sealed class OrganisationModel(PortalDbContext db, Members members, UserM
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        Member = await members.CurrentAsync(User, cancellationToken);
+        Member = await current.FindAsync(User, cancellationToken);
         if (Member is null)
         {
             if (Guid.TryParse(users.GetUserId(User), out var id))

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Gatehouse.Portal.Organisations;
 
 /// <summary>One invitation of the viewer's organisation (another organisation's id is 404); an Owner or Admin may revoke it.</summary>
-public sealed class InvitationModel(PortalDbContext db, Members members, AuditLog audit, TimeProvider clock) : PageModel
+public sealed class InvitationModel(PortalDbContext db, CurrentMember current, AuditLog audit, TimeProvider clock) : PageModel
 {
     public Invitation Invitation { get; private set; } = null!;
 
@@ -33,7 +33,7 @@ public sealed class InvitationModel(PortalDbContext db, Members members, AuditLo
 
     private async Task<IActionResult?> LoadAsync(Guid id, CancellationToken cancellationToken)
     {
-        if (await members.CurrentAsync(User, cancellationToken) is not { } viewer
+        if (await current.FindAsync(User, cancellationToken) is not { } viewer
             || await db.Set<Invitation>().SingleOrDefaultAsync(i => i.Id == id && i.OrganisationId == viewer.OrganisationId, cancellationToken) is not { } invitation)
         {
             return NotFound();

@@ -11,7 +11,7 @@ namespace Gatehouse.Portal.Organisations;
 /// One member: change role, remove, transfer ownership. The member is looked up within the viewer's
 /// organisation only, so another organisation's id is 404 (ASVS 8.2.2). Apps stay with the organisation.
 /// </summary>
-public sealed class MemberModel(PortalDbContext db, Members members, DeveloperSessions sessions, AuditLog audit) : PageModel
+public sealed class MemberModel(PortalDbContext db, CurrentMember current, DeveloperSessions sessions, AuditLog audit) : PageModel
 {
     public Member Viewer { get; private set; } = null!;
 
@@ -99,7 +99,7 @@ public sealed class MemberModel(PortalDbContext db, Members members, DeveloperSe
     /// <summary>Null when the page may go on; otherwise the refusal (404 for anything outside the viewer's organisation).</summary>
     private async Task<IActionResult?> LoadAsync(Guid id, CancellationToken cancellationToken)
     {
-        if (await members.CurrentAsync(User, cancellationToken) is not { } viewer)
+        if (await current.FindAsync(User, cancellationToken) is not { } viewer)
         {
             return NotFound();
         }

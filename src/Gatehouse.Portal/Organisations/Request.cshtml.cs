@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Gatehouse.Portal.Organisations;
 
 /// <summary>A request to join the viewer's organisation (another organisation's id is 404): approve with a role, or decline.</summary>
-public sealed class JoinRequestModel(PortalDbContext db, Members members, AccountMails mails, AuditLog audit, TimeProvider clock) : PageModel
+public sealed class JoinRequestModel(PortalDbContext db, CurrentMember current, AccountMails mails, AuditLog audit, TimeProvider clock) : PageModel
 {
     public JoinRequest JoinRequest { get; private set; } = null!;
 
@@ -77,7 +77,7 @@ public sealed class JoinRequestModel(PortalDbContext db, Members members, Accoun
 
     private async Task<IActionResult?> LoadAsync(Guid id, CancellationToken cancellationToken)
     {
-        if (await members.CurrentAsync(User, cancellationToken) is not { } viewer
+        if (await current.FindAsync(User, cancellationToken) is not { } viewer
             || await db.Set<JoinRequest>().SingleOrDefaultAsync(r => r.Id == id && r.OrganisationId == viewer.OrganisationId, cancellationToken) is not { } request)
         {
             return NotFound();

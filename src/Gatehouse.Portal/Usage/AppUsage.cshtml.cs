@@ -11,7 +11,7 @@ namespace Gatehouse.Portal.Usage;
 
 /// <summary>One app's usage in its environment, for any member of the app's organisation.</summary>
 [Authorize]
-public sealed class AppUsageModel(PortalDbContext db, Members members, PortalEnvironments environments, UsageClient usage, TimeProvider clock) : PageModel
+public sealed class AppUsageModel(PortalDbContext db, CurrentMember current, PortalEnvironments environments, UsageClient usage, TimeProvider clock) : PageModel
 {
     public App App { get; private set; } = null!;
 
@@ -19,10 +19,7 @@ public sealed class AppUsageModel(PortalDbContext db, Members members, PortalEnv
 
     public async Task<IActionResult> OnGetAsync(Guid id, string? period, CancellationToken cancellationToken)
     {
-        if (await members.CurrentAsync(User, cancellationToken) is not { } member)
-        {
-            return Challenge();
-        }
+        var member = current.Value;
 
         // SECURITY.md MT1: the organisation is part of the query, so another organisation's app is not found.
         if (await db.Apps.AsNoTracking()
