@@ -1,5 +1,6 @@
 using Gatehouse.Hosting.Database;
 using Gatehouse.Hosting.Mfa;
+using Gatehouse.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.Playwright;
@@ -19,7 +20,7 @@ public sealed class AccountsBrowserTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var product = await GatehouseUnderTest.StartAsync(DatabaseProvider.Sqlite, configurePortalServices: s => s.AddSingleton<TimeProvider>(clock));
-        var (playwright, browser) = await Browser.LaunchAsync();
+        var (playwright, browser) = await Chromium.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
         var page = await (await browser.NewContextAsync()).NewPageAsync();

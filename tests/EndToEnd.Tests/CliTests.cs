@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Duende.IdentityModel.Client;
 using Gatehouse.Cli;
 using Gatehouse.Hosting.Database;
+using Gatehouse.Testing;
 
 namespace Gatehouse.EndToEnd.Tests;
 
@@ -139,7 +140,7 @@ public sealed partial class CliTests
     /// <summary>A developer signs up in Chromium and makes a read+write token on the API tokens page.</summary>
     private static async Task<string> PersonalAccessTokenAsync(GatehouseUnderTest product)
     {
-        var (playwright, browser) = await Browser.LaunchAsync();
+        var (playwright, browser) = await Chromium.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
         var page = await (await browser.NewContextAsync()).NewPageAsync();

@@ -1,6 +1,7 @@
 using System.Net;
 using Duende.IdentityModel.Client;
 using Gatehouse.Hosting.Database;
+using Gatehouse.Testing;
 using Microsoft.Playwright;
 
 namespace Gatehouse.EndToEnd.Tests;
@@ -26,7 +27,7 @@ public abstract class CredentialsJourneyTests(DatabaseProvider provider)
     {
         var logs = LogCapture.Process;
         await using var product = await GatehouseUnderTest.StartAsync(provider);
-        var (playwright, browser) = await Browser.LaunchAsync();
+        var (playwright, browser) = await Chromium.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
         var page = await (await browser.NewContextAsync()).NewPageAsync();

@@ -1,4 +1,5 @@
 using Gatehouse.Hosting.Database;
+using Gatehouse.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Playwright;
 
@@ -17,7 +18,7 @@ public sealed class DevelopmentDefaultsTests
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.Development.json"), optional: false)
             .Build();
         await using var product = await GatehouseUnderTest.StartAsync(DatabaseProvider.Sqlite, developmentDefaults: true);
-        var (playwright, browser) = await Browser.LaunchAsync();
+        var (playwright, browser) = await Chromium.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
 

@@ -1,5 +1,6 @@
 using Duende.IdentityModel.Client;
 using Gatehouse.Hosting.Database;
+using Gatehouse.Testing;
 using Microsoft.Playwright;
 
 namespace Gatehouse.EndToEnd.Tests;
@@ -19,7 +20,7 @@ public abstract class EnvironmentOutageTests(DatabaseProvider provider)
     {
         await using var product = await GatehouseUnderTest.StartAsync(provider);
         await product.StopEnvironmentAsync("pie");
-        var (playwright, browser) = await Browser.LaunchAsync();
+        var (playwright, browser) = await Chromium.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
         var page = await (await browser.NewContextAsync()).NewPageAsync();

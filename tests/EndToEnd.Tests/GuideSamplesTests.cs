@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Gatehouse.Hosting.Database;
+using Gatehouse.Testing;
 using Microsoft.Playwright;
 
 namespace Gatehouse.EndToEnd.Tests;
@@ -57,7 +58,7 @@ public sealed partial class GuideSamplesTests
         await File.WriteAllTextAsync(Path.Combine(directory.FullName, "samples.cs"), GuideSamples.CSharpProgram(csharp));
         var build = RunAsync("dotnet", ["build", "samples.cs"], new Dictionary<string, string>(), directory.FullName, TimeSpan.FromMinutes(4));
 
-        var (playwright, browser) = await Browser.LaunchAsync();
+        var (playwright, browser) = await Chromium.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
         var page = await (await browser.NewContextAsync()).NewPageAsync();

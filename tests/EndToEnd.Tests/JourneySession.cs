@@ -1,4 +1,5 @@
 using Gatehouse.Hosting.Database;
+using Gatehouse.Testing;
 using Microsoft.Playwright;
 
 namespace Gatehouse.EndToEnd.Tests;
@@ -28,7 +29,7 @@ public sealed class JourneySession(GatehouseUnderTest product, IPlaywright playw
         IBrowser? browser = null;
         try
         {
-            (playwright, browser) = await EndToEnd.Tests.Browser.LaunchAsync();
+            (playwright, browser) = await Chromium.LaunchAsync();
             var context = await browser.NewContextAsync();
             var page = await context.NewPageAsync();
             var journey = await PortalJourney.RunAsync(page, product.PortalUrl);

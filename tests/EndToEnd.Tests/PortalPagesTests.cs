@@ -2,6 +2,7 @@ using System.Net;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Gatehouse.Hosting.Database;
+using Gatehouse.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Playwright;
 
@@ -23,7 +24,7 @@ public sealed class PortalPagesTests
     public async Task EveryReachablePage_DeveloperAndAdmin_LoadOnlyFromTheProductsHostsAndNoInternalLinkIsBroken()
     {
         await using var product = await GatehouseUnderTest.StartAsync(DatabaseProvider.Sqlite, developmentDefaults: true);
-        var (playwright, browser) = await Browser.LaunchAsync();
+        var (playwright, browser) = await Chromium.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
         var own = new[] { product.PortalUrl, product.PieUrl, product.ProductionUrl }.Select(u => new Uri(u).Authority).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -112,7 +113,7 @@ public sealed class PortalPagesTests
     public async Task MainPages_Axe_NoSeriousOrCriticalViolations()
     {
         await using var product = await GatehouseUnderTest.StartAsync(DatabaseProvider.Sqlite, developmentDefaults: true);
-        var (playwright, browser) = await Browser.LaunchAsync();
+        var (playwright, browser) = await Chromium.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
         var demo = Demo();

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Gatehouse.Hosting.Database;
+using Gatehouse.Testing;
 using Microsoft.Playwright;
 
 namespace Gatehouse.EndToEnd.Tests;
@@ -19,7 +20,7 @@ public sealed partial class ScreenshotTests
             ? Directory.CreateDirectory(dir)
             : Directory.CreateTempSubdirectory("gatehouse-screenshots-");
         await using var product = await GatehouseUnderTest.StartAsync(DatabaseProvider.Sqlite);
-        var (playwright, browser) = await Browser.LaunchAsync();
+        var (playwright, browser) = await Chromium.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
         var options = new BrowserNewContextOptions { ViewportSize = new() { Width = 1000, Height = 700 }, DeviceScaleFactor = 1 };

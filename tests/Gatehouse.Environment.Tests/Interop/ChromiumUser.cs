@@ -1,3 +1,4 @@
+using Gatehouse.Testing;
 using Microsoft.Playwright;
 
 namespace Gatehouse.Environment.Tests.Interop;
@@ -20,23 +21,9 @@ public sealed class ChromiumUser : IAsyncDisposable
         this.browser = browser;
     }
 
-    public static string ExecutablePath =>
-        System.Environment.GetEnvironmentVariable("GATEHOUSE_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
-
-    /// <summary>The same launch as tests/EndToEnd.Tests/Browser.cs.</summary>
     public static async Task<ChromiumUser> LaunchAsync()
     {
-        var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ExecutablePath,
-            Headless = true,
-            Args =
-            [
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            ],
-        });
+        var (playwright, browser) = await Chromium.LaunchAsync();
         return new ChromiumUser(playwright, browser);
     }
 

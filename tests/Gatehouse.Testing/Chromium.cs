@@ -1,9 +1,12 @@
 using Microsoft.Playwright;
 
-namespace Gatehouse.EndToEnd.Tests;
+namespace Gatehouse.Testing;
 
-/// <summary>Debian's chromium, headless, driven by Playwright (its driver ships in the NuGet package; no browser download).</summary>
-public static class Browser
+/// <summary>
+/// The one Chromium launch of every browser test: Debian's chromium, headless, driven by Playwright
+/// (its driver ships in the NuGet package; no browser download).
+/// </summary>
+public static class Chromium
 {
     public static string ExecutablePath =>
         System.Environment.GetEnvironmentVariable("GATEHOUSE_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
@@ -15,7 +18,8 @@ public static class Browser
         {
             ExecutablePath = ExecutablePath,
             Headless = true,
-            // Running as root on a machine with no network beyond the registries (STACK.md).
+            // Running as root on a machine whose only network is the package registries: no sandbox,
+            // nothing that phones home or updates itself.
             Args =
             [
                 "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
