@@ -14,7 +14,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Gatehouse.Environment.Tests;
 
-/// <summary>SECURITY.md §1.5 (client authentication and grant permissions) and §1.6 PW3, PW5.</summary>
+/// <summary>docs/security-checklist.md §1.5 (client authentication and grant permissions) and §1.6 PW3, PW5.</summary>
 public abstract partial class AuthorizationServerTests
 {
     // ---- 1.5 Client authentication ----

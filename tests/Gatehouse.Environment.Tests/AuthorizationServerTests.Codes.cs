@@ -7,7 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Gatehouse.Environment.Tests;
 
-/// <summary>SECURITY.md §1.4 (authorization codes, CD1–CD10) and §1.3 PK8.</summary>
+/// <summary>docs/security-checklist.md §1.4 (authorization codes, CD1–CD10) and §1.3 PK8.</summary>
 public abstract partial class AuthorizationServerTests
 {
     private const string FundList = "/api/1.0/b/T1/fund-data/fund-list";

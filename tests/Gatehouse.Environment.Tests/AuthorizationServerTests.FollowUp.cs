@@ -10,7 +10,7 @@ using Gatehouse.Testing;
 
 namespace Gatehouse.Environment.Tests;
 
-/// <summary>SECURITY.md §1 items added by the issue 5 follow-up: PK4, PK7, RV6, DK6, EN1, EN2, TP1, TP2.</summary>
+/// <summary>docs/security-checklist.md §1 items added by the issue 5 follow-up: PK4, PK7, RV6, DK6, EN1, EN2, TP1, TP2.</summary>
 public abstract partial class AuthorizationServerTests
 {
     // ---- 1.3 PKCE ----

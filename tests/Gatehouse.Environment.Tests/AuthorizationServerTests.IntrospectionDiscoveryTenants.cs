@@ -8,7 +8,7 @@ using Gatehouse.Hosting.Database;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Gatehouse.Environment.Tests;
-/// <summary>SECURITY.md §1.9–1.11: introspection, discovery, environments and tenants.</summary>
+/// <summary>docs/security-checklist.md §1.9–1.11: introspection, discovery, environments and tenants.</summary>
 public abstract partial class AuthorizationServerTests
 {
     // ---- 1.9 Introspection ----

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Gatehouse.Environment.Tests;
 
-/// <summary>Class user MFA: TOTP codes work once (SECURITY.md MF2), and the environment policy that requires enrolment.</summary>
+/// <summary>Class user MFA: TOTP codes work once (docs/security-checklist.md MF2), and the environment policy that requires enrolment.</summary>
 public abstract partial class AuthorizationServerTests
 {
     private const string TotpKey = "JBSWY3DPEHPK3PXPJBSWY3DP";

@@ -8,7 +8,7 @@ using Gatehouse.Hosting.Database;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Gatehouse.Environment.Tests;
-/// <summary>SECURITY.md §1.3 and §1.5: PKCE and grants per app type.</summary>
+/// <summary>docs/security-checklist.md §1.3 and §1.5: PKCE and grants per app type.</summary>
 public abstract partial class AuthorizationServerTests
 {
     // ---- 1.3 PKCE ----

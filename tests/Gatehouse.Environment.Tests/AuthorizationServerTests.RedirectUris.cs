@@ -8,7 +8,7 @@ using Gatehouse.Hosting.Database;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Gatehouse.Environment.Tests;
-/// <summary>SECURITY.md §1.1: redirect URI matching.</summary>
+/// <summary>docs/security-checklist.md §1.1: redirect URI matching.</summary>
 public abstract partial class AuthorizationServerTests
 {
     // ---- 1.1 Redirect URI matching ----

@@ -8,7 +8,7 @@ using Gatehouse.Hosting.Database;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Gatehouse.Environment.Tests;
-/// <summary>SECURITY.md §1.7 and §1.8: refresh tokens and revocation.</summary>
+/// <summary>docs/security-checklist.md §1.7 and §1.8: refresh tokens and revocation.</summary>
 public abstract partial class AuthorizationServerTests
 {
     // ---- 1.7 Refresh tokens ----

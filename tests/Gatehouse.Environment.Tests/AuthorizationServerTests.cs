@@ -10,7 +10,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Gatehouse.Environment.Tests;
 
 /// <summary>
-/// SECURITY.md §1 against one environment over real HTTP: one test per item id, named after it.
+/// docs/security-checklist.md §1 against one environment over real HTTP: one test per item id, named after it.
 /// Run once per database provider.
 /// </summary>
 public abstract partial class AuthorizationServerTests(DatabaseProvider provider)

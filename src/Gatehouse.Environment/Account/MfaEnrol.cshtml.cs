@@ -14,7 +14,7 @@ namespace Gatehouse.Environment.Account;
 /// authenticator app. Reached after a correct password when the environment requires MFA and the
 /// user has none (only the short-lived two-factor cookie is set then, so nothing else is possible
 /// until enrolment ends), or by a logged-in user who wants MFA. Changing an enrolled authenticator
-/// is not offered here: it would need step-up authentication (ASVS 7.5.1, SECURITY.md MF5).
+/// is not offered here: it would need step-up authentication (ASVS 7.5.1, docs/security-checklist.md MF5).
 /// Wrong codes count toward the shared lockout (MF3).
 /// </summary>
 public sealed class MfaEnrolModel(SignInManager<ClassUser> signIn, UserManager<ClassUser> users, EnvironmentEndpoint environment) : PageModel

@@ -48,7 +48,7 @@ public static class AdminApiEndpoints
         var errors = ClientProvisioning.Validate(descriptor);
 
         // RFC 9700 §4.15: an app's client-credentials tokens carry its client id as the subject, so a
-        // client id equal to a Class user's id would let the app pass as that user (SECURITY.md CA11).
+        // client id equal to a Class user's id would let the app pass as that user (docs/security-checklist.md CA11).
         if (await db.Users.AnyAsync(u => u.Id == clientId, cancellationToken))
         {
             errors["clientId"] = ["The client id is taken by a user of this environment."];

@@ -12,7 +12,7 @@ namespace Gatehouse.Environment.Authorization;
 /// OpenIddict 7.8 decodes them leniently (<c>Uri.UnescapeDataString</c>): a raw ':' in the secret,
 /// a '%' not followed by two hex digits, or an escape that is not UTF-8 is kept as typed, so a
 /// secret containing those characters also authenticates when sent unencoded. Such credentials
-/// are refused here with <c>invalid_client</c> (SECURITY.md CA4, after node-oidc-provider's
+/// are refused here with <c>invalid_client</c> (docs/security-checklist.md CA4, after node-oidc-provider's
 /// "reject loosely decoded Basic credentials"). It also refuses a body <c>client_id</c> that names
 /// another client than the Basic credentials, which OpenIddict would replace silently (CA5).
 /// Runs on the three endpoints that authenticate clients, just before OpenIddict reads the header.

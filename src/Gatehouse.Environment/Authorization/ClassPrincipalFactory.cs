@@ -9,7 +9,7 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace Gatehouse.Environment.Authorization;
 
 /// <summary>
-/// The one place that decides what a token says (STYLE: one principal factory). Every grant — and
+/// The one place that decides what a token says (one principal factory, docs/architecture.md). Every grant — and
 /// every refresh — ends here, after the grant's own checks.
 /// </summary>
 public static class ClassPrincipalFactory

@@ -2,7 +2,7 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Gatehouse.Environment.Authorization;
 
-/// <summary>The scopes an environment knows (CLASS-API-NOTES §2.5) and the target scope syntax.</summary>
+/// <summary>The scopes an environment knows (docs/class-api-notes.md §2.5) and the target scope syntax.</summary>
 public static class ClassScopes
 {
     public const string BusinessFundList = "business.fund.list";
@@ -38,7 +38,7 @@ public static class ClassScopes
 /// <summary>Claims this environment puts in tokens, beyond the registered JWT ones.</summary>
 public static class ClassClaims
 {
-    /// <summary>The business the token is bound to (CLASS-API-NOTES §2.8 names it <c>business_code</c>).</summary>
+    /// <summary>The business the token is bound to (docs/class-api-notes.md §2.8 names it <c>business_code</c>).</summary>
     public const string BusinessCode = "business_code";
 
     public const string BusinessName = "business_name";

@@ -7,7 +7,7 @@ namespace Gatehouse.Environment.Authorization;
 /// <summary>
 /// The store is down (connection refused, database dropped, file gone): 503 with <c>Retry-After</c>,
 /// never a 500 and never a success. RFC 7009 §2.2.1: on 503 "the client must assume the token still
-/// exists"; fosite CVE-2020-15223 answered 200 to a revocation whose store failed (SECURITY.md RV6, DB1).
+/// exists"; fosite CVE-2020-15223 answered 200 to a revocation whose store failed (docs/security-checklist.md RV6, DB1).
 /// OAuth endpoints answer in RFC 6749 form (<c>temporarily_unavailable</c>), everything else ProblemDetails.
 /// A constraint violation is not an outage: the store answered, a concurrent writer won. Outside the
 /// OAuth endpoints that is a 409 the caller may retry; on them it stays <c>temporarily_unavailable</c>.

@@ -6,7 +6,7 @@ namespace Gatehouse.Environment.Authorization;
 /// <summary>
 /// Every access token names two audiences (RFC 9068 §2.2): <c>class-api</c>, the product's API as
 /// partners know it, and this environment's own API base URL (RFC 8707 style). The resource server
-/// of an environment accepts only its own, so PIE and Production audiences differ (SECURITY.md EN1)
+/// of an environment accepts only its own, so PIE and Production audiences differ (docs/security-checklist.md EN1)
 /// on top of their different issuers and keys.
 /// </summary>
 public sealed class EnvironmentAudienceHandler : IOpenIddictServerHandler<ProcessSignInContext>

@@ -34,7 +34,7 @@ public sealed class EnvironmentKey
     /// <summary>
     /// When a signing key starts signing. Null: from the start (the environment's first key). A key
     /// published ahead of its activation is in the JWKS before any token carries its <c>kid</c>, so
-    /// relying parties that cache the JWKS pick it up in time (SECURITY.md KR1; ADR 0019).
+    /// relying parties that cache the JWKS pick it up in time (docs/security-checklist.md KR1; ADR 0019).
     /// </summary>
     public DateTimeOffset? ActivatesAt { get; set; }
 

@@ -9,7 +9,7 @@ namespace Gatehouse.Environment.Authorization;
 /// OpenIddict 7.8 checks that a <c>code_challenge</c> is present and its method allowed, but not its
 /// shape. With S256 only, a challenge is BASE64URL(SHA-256(verifier)) without padding: exactly 43
 /// characters of <c>[A-Za-z0-9-_]</c> (RFC 7636 §4.2). Anything else can never match a verifier, so
-/// refuse it up front with <c>invalid_request</c> (SECURITY.md PK4).
+/// refuse it up front with <c>invalid_request</c> (docs/security-checklist.md PK4).
 /// </summary>
 public sealed partial class PkceChallengeFormatHandler : IOpenIddictServerHandler<ValidateAuthorizationRequestContext>
 {
@@ -36,7 +36,7 @@ public sealed partial class PkceChallengeFormatHandler : IOpenIddictServerHandle
 
 /// <summary>
 /// OAuth 2.1 §5.2 / RFC 9700 §4.3.2: access tokens in a URI query leak into logs and Referer headers,
-/// so the userinfo endpoint refuses them like the Class APIs do (SECURITY.md DK6); the Authorization
+/// so the userinfo endpoint refuses them like the Class APIs do (docs/security-checklist.md DK6); the Authorization
 /// header (and the form body, RFC 6750 §2.2) still work.
 /// </summary>
 public sealed class QueryAccessTokenHandler : IOpenIddictServerHandler<ValidateUserInfoRequestContext>

@@ -74,7 +74,7 @@ public sealed class SecretUseRecorder(TimeProvider time)
     public void Complete() => channel.Writer.TryComplete();
 }
 
-/// <summary>One writer (SQLite prefers it, STACK.md) that upserts queued uses; whatever is queued at shutdown is flushed.</summary>
+/// <summary>One writer (SQLite prefers it, docs/stack-notes.md) that upserts queued uses; whatever is queued at shutdown is flushed.</summary>
 public sealed class SecretUseWriter(SecretUseRecorder recorder, IServiceScopeFactory scopes, ILogger<SecretUseWriter> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -98,7 +98,7 @@ public sealed class SigningKeyWatcher(IServiceScopeFactory scopes, SigningKeyRin
 /// Publishing, listing and retiring signing keys (ADR 0019). A new key is published ahead of its
 /// activation; a previous key may be retired once nothing it signed can still be valid (the refresh
 /// token lifetime after it stopped signing), or at once in an emergency, which ends every token it
-/// signed (SECURITY.md KR1, KR2).
+/// signed (docs/security-checklist.md KR1, KR2).
 /// </summary>
 public sealed class SigningKeys(EnvironmentDbContext db, IDataProtectionProvider protection, SigningKeyRing ring, TimeProvider time)
 {

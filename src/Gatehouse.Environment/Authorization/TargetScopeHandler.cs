@@ -7,7 +7,7 @@ using static OpenIddict.Server.OpenIddictServerEvents;
 namespace Gatehouse.Environment.Authorization;
 
 /// <summary>
-/// Class's <c>target:b</c> / <c>target:b/{BusinessCode}</c> scopes (CLASS-API-NOTES §2.5) are
+/// Class's <c>target:b</c> / <c>target:b/{BusinessCode}</c> scopes (docs/class-api-notes.md §2.5) are
 /// selectors, not permissions: take them out of the token request before OpenIddict checks the
 /// scopes against the registered ones and the client's <c>scp:</c> permissions, and keep the chosen
 /// target in the server transaction (which a client cannot write to) for the token endpoint.

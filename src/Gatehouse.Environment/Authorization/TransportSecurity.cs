@@ -7,7 +7,7 @@ namespace Gatehouse.Environment.Authorization;
 
 /// <summary>
 /// <c>Environments:{key}:Transport</c>. An environment whose public URL is https terminates TLS in
-/// Kestrel and sends HSTS (ASVS 3.4.1, SECURITY.md TP1); <see cref="PlainHttpUrl"/> optionally adds a
+/// Kestrel and sends HSTS (ASVS 3.4.1, docs/security-checklist.md TP1); <see cref="PlainHttpUrl"/> optionally adds a
 /// plain-http listener that only redirects (GET/HEAD) or refuses (anything else). ADR 0012.
 /// </summary>
 public sealed class TransportSecurityOptions

@@ -29,7 +29,7 @@ public sealed class Business
     public string? SandboxSeedName { get; set; }
 }
 
-/// <summary>A fund administered by a business (CLASS-API-NOTES §4, FundSummary).</summary>
+/// <summary>A fund administered by a business (docs/class-api-notes.md §4, FundSummary).</summary>
 public sealed class Fund
 {
     public Guid Id { get; set; }
@@ -58,7 +58,7 @@ public sealed class Fund
 
     public DateTimeOffset? ProcessedToDate { get; set; }
 
-    // ---- FundBasicDetail (CLASS-API-NOTES §4) ----
+    // ---- FundBasicDetail (docs/class-api-notes.md §4) ----
 
     public string PreviousName { get; set; } = "";
 

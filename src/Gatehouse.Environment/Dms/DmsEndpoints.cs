@@ -36,7 +36,7 @@ public sealed record DocumentUpload(
     [property: System.Text.Json.Serialization.JsonPropertyName("tags")] string? Tags);
 
 /// <summary>
-/// DMS (our design: Class publishes no document endpoints, CLASS-API-NOTES §3.6) under
+/// DMS (our design: Class publishes no document endpoints, docs/class-api-notes.md §3.6) under
 /// <c>/api/1.0/f/{businessCode}/{fundCode}/dms/documents</c>, with its own scopes.
 /// </summary>
 public static class DmsEndpoints

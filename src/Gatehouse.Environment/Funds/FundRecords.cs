@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Gatehouse.Environment.Funds;
 
-/// <summary>A member of a fund (CLASS-API-NOTES §4, MemberDetail). Everything here is synthetic in PIE.</summary>
+/// <summary>A member of a fund (docs/class-api-notes.md §4, MemberDetail). Everything here is synthetic in PIE.</summary>
 public sealed class Member
 {
     public Guid Id { get; set; }

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Gatehouse.Environment.PartnerApi;
 
-/// <summary><c>business-data</c>: contacts and brands (CLASS-API-NOTES §3.5).</summary>
+/// <summary><c>business-data</c>: contacts and brands (docs/class-api-notes.md §3.5).</summary>
 public static class BusinessDataEndpoints
 {
     public static RouteGroupBuilder MapBusinessData(this RouteGroupBuilder api)

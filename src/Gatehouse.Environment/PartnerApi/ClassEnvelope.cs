@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Gatehouse.Environment.PartnerApi;
 
 /// <summary>
-/// Class's response envelope (CLASS-API-NOTES §1.3): every Class API response, success or error,
+/// Class's response envelope (docs/class-api-notes.md §1.3): every Class API response, success or error,
 /// has this shape with PascalCase names, so partners' existing code ports unchanged.
 /// </summary>
 public sealed record ClassEnvelope(

@@ -1,6 +1,6 @@
 namespace Gatehouse.Environment.PartnerApi;
 
-// Class's schemas (CLASS-API-NOTES §4), PascalCase as Class spells them (DefaulDisplayName included).
+// Class's schemas (docs/class-api-notes.md §4), PascalCase as Class spells them (DefaulDisplayName included).
 // Optional dates are paired with "...Specified" flags where Class has them. Enums travel as strings.
 
 public sealed record FundListDetail(IReadOnlyList<FundSummary> FundSummaries, int TotalCount);

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Gatehouse.Environment.PartnerApi;
 
-/// <summary><c>fund-data</c> operations (CLASS-API-NOTES §3.1, §3.2).</summary>
+/// <summary><c>fund-data</c> operations (docs/class-api-notes.md §3.1, §3.2).</summary>
 public static class FundDataEndpoints
 {
     public static RouteGroupBuilder MapFundData(this RouteGroupBuilder api)

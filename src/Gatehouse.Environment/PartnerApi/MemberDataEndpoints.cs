@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Gatehouse.Environment.PartnerApi;
 
-/// <summary><c>member-data</c> operations (CLASS-API-NOTES §3.3).</summary>
+/// <summary><c>member-data</c> operations (docs/class-api-notes.md §3.3).</summary>
 public static class MemberDataEndpoints
 {
     private static readonly string[] EffectiveStatuses = ["All", "ActiveOnly", "Default"];

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Gatehouse.Environment.PartnerApi;
 
-/// <summary><c>report-data/accounting-reports</c>: the trial balance (CLASS-API-NOTES §3.4).</summary>
+/// <summary><c>report-data/accounting-reports</c>: the trial balance (docs/class-api-notes.md §3.4).</summary>
 public static class ReportDataEndpoints
 {
     private static readonly string[] GroupOrder = ["Income", "Expenses", "Assets", "Liabilities", "Member Entitlements"];

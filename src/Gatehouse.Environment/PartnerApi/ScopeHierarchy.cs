@@ -4,7 +4,7 @@ using Gatehouse.Environment.Authorization;
 namespace Gatehouse.Environment.PartnerApi;
 
 /// <summary>
-/// Which granted scopes satisfy an operation's scope (CLASS-API-NOTES §2.5, ADR 0010):
+/// Which granted scopes satisfy an operation's scope (docs/class-api-notes.md §2.5, ADR 0010):
 /// <c>fund.read</c> ⊇ <c>fund.details.read</c>, <c>fund.member.read</c> (and, as before, the fund
 /// list); <c>fund.maintain</c> ⊇ every <c>fund.*</c>; each <c>*.maintain</c> ⊇ its <c>*.read</c>;
 /// <c>dms.documents.write</c> ⊇ <c>dms.documents.read</c>. DMS is its own product: fund scopes do

@@ -25,7 +25,7 @@ public sealed class RateLimitOptions
 }
 
 /// <summary>
-/// Class's fixed one-minute window per client (CLASS-API-NOTES §1.6): the window opens at the
+/// Class's fixed one-minute window per client (docs/class-api-notes.md §1.6): the window opens at the
 /// client's first call, allows <c>limit</c> calls, and resets 60 s later. In-memory per node: a
 /// cluster would multiply the allowance by its node count (ADR 0010).
 /// </summary>

@@ -30,7 +30,7 @@ public sealed class UsageRecorder
 
 /// <summary>
 /// Writes usage records in batches (up to 200, or whatever arrived within a second), and flushes
-/// what is left when the host stops. SQLite suffers under many concurrent writers (STACK.md), so
+/// what is left when the host stops. SQLite suffers under many concurrent writers (docs/stack-notes.md), so
 /// one writer with short transactions it is.
 /// </summary>
 public sealed class UsageWriter(UsageRecorder recorder, IServiceScopeFactory scopes, ILogger<UsageWriter> logger) : BackgroundService

@@ -4,7 +4,7 @@ namespace Gatehouse.Environment.Users;
 
 /// <summary>
 /// What an unknown username's password is checked against, so refusing it costs the same hash work as
-/// a wrong password and the timing does not tell which accounts exist (ASVS 6.3.8; SECURITY.md PW3).
+/// a wrong password and the timing does not tell which accounts exist (ASVS 6.3.8; docs/security-checklist.md PW3).
 /// Used by the password grant and the Class user login page.
 /// </summary>
 public static class UnknownUserPassword

@@ -11,7 +11,7 @@ namespace Gatehouse.Hosting.Web;
 /// <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> a plane believes, so the client's address
 /// (login rate limits, sessions, audit) and https (HSTS, OpenIddict's transport check) survive TLS
 /// termination at the proxy. From anyone else the headers are ignored, and <c>X-Forwarded-Host</c>
-/// is ignored from everyone: issuers and URLs come from configuration only (SECURITY.md TP2, RFC 9700 §4.13).
+/// is ignored from everyone: issuers and URLs come from configuration only (docs/security-checklist.md TP2, RFC 9700 §4.13).
 /// </summary>
 public static class TrustedProxies
 {

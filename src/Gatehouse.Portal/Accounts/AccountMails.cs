@@ -57,7 +57,7 @@ public sealed class AccountMails(UserManager<Developer> users, IMailSender mail,
             link, "Choose a new password", "If it was not you, ignore this mail: your password has not changed.", cancellationToken);
     }
 
-    /// <summary>Email change: the new address proves it is reachable (ASVS 6.3.7 / SECURITY.md RG5).</summary>
+    /// <summary>Email change: the new address proves it is reachable (ASVS 6.3.7 / docs/security-checklist.md RG5).</summary>
     public async Task SendEmailChangeAsync(Developer developer, string newEmail, CancellationToken cancellationToken)
     {
         var token = await users.GenerateChangeEmailTokenAsync(developer, newEmail);

@@ -15,7 +15,7 @@ public sealed class Developer : IdentityUser<Guid>
 
     public DateTimeOffset CreatedAt { get; set; }
 
-    /// <summary>The last TOTP time step accepted: a code of this step or earlier is refused (ASVS 6.5.1, SECURITY.md MF2).</summary>
+    /// <summary>The last TOTP time step accepted: a code of this step or earlier is refused (ASVS 6.5.1, docs/security-checklist.md MF2).</summary>
     public long? LastTotpTimeStep { get; set; }
 
     /// <summary>SHA-256 hashes (hex, ';'-separated) of the unused recovery codes: each works once (ASVS 6.5.2).</summary>

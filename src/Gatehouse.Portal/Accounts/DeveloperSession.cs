@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Gatehouse.Portal.Accounts;
 
 /// <summary>
-/// A signed-in browser, held on the server (ASVS 7.4.1, 7.5.2; SECURITY.md SE2, SE5). The auth cookie
+/// A signed-in browser, held on the server (ASVS 7.4.1, 7.5.2; docs/security-checklist.md SE2, SE5). The auth cookie
 /// carries only <see cref="Id"/>; every request checks the row, so revoking it kills a captured cookie at once.
 /// </summary>
 public sealed class DeveloperSession

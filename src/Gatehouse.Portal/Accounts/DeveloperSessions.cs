@@ -77,7 +77,7 @@ public sealed class DeveloperSessions(PortalDbContext db, SignInManager<Develope
 
     /// <summary>
     /// Cookie validation on every request: a cookie without a live session row is rejected at once,
-    /// whatever its own expiry says (SECURITY.md SE2). A session idle for longer than the idle timeout,
+    /// whatever its own expiry says (docs/security-checklist.md SE2). A session idle for longer than the idle timeout,
     /// or older than the absolute lifetime, is ended on the server too (ASVS 7.3.1, 7.3.2; SE4): the
     /// row is revoked, so the cookie cannot come back. Then Identity's security-stamp check runs.
     /// </summary>

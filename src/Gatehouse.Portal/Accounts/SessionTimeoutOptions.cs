@@ -5,7 +5,7 @@ namespace Gatehouse.Portal.Accounts;
 /// <summary>
 /// Bound from <c>Portal:Sessions</c>. Both limits are enforced on the server-side session row
 /// (<see cref="DeveloperSessions.ValidatePrincipalAsync"/>), not only by the cookie (ASVS 5.0 7.3.1
-/// inactivity timeout, 7.3.2 absolute lifetime; SECURITY.md SE4; ADR 0011).
+/// inactivity timeout, 7.3.2 absolute lifetime; docs/security-checklist.md SE4; ADR 0011).
 /// </summary>
 public sealed class SessionTimeoutOptions : IValidatableObject
 {

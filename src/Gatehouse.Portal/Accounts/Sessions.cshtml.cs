@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Gatehouse.Portal.Accounts;
 
-/// <summary>The developer's signed-in browsers, each can be ended, or all at once (ASVS 7.5.2, 7.4.5; SECURITY.md SE5).</summary>
+/// <summary>The developer's signed-in browsers, each can be ended, or all at once (ASVS 7.5.2, 7.4.5; docs/security-checklist.md SE5).</summary>
 public sealed class SessionsModel(UserManager<Developer> users, DeveloperSessions sessions, AuditLog audit) : PageModel
 {
     public IReadOnlyList<DeveloperSession> Sessions { get; private set; } = [];

@@ -52,7 +52,7 @@ public sealed class SignInMfaModel(UserManager<Developer> users, SignInFlow flow
             return LocalRedirect(await flow.CompleteAsync(developer, "mfa", ReturnUrl, Url));
         }
 
-        // Wrong and reused codes both count towards the lockout (SECURITY.md MF3).
+        // Wrong and reused codes both count towards the lockout (docs/security-checklist.md MF3).
         await users.AccessFailedAsync(developer);
         var locked = await users.IsLockedOutAsync(developer);
         await audit.WriteAsync(locked ? "account.lockout" : "account.sign_in", AuditOutcome.Failure, developer.OrganisationId,

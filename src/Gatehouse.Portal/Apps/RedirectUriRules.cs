@@ -3,7 +3,7 @@ using System.Net;
 namespace Gatehouse.Portal.Apps;
 
 /// <summary>
-/// Registration-time rules for redirect URIs (SECURITY.md §1.1 "Registration (portal) side";
+/// Registration-time rules for redirect URIs (docs/security-checklist.md §1.1 "Registration (portal) side";
 /// RFC 9700 §2.1, §4.1.3; OAuth 2.1 "Registration Requirements"; RFC 8252 §7.3, §8.3). The
 /// authorization server compares redirect URIs as exact strings, so the URI is stored exactly as
 /// typed once it passes: nothing here normalises it.

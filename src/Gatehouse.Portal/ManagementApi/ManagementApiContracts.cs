@@ -2,7 +2,7 @@ using Gatehouse.Portal.Apps;
 
 namespace Gatehouse.Portal.ManagementApi;
 
-// The management API's JSON. Requests name only what a developer may set (SECURITY.md MT3): an
+// The management API's JSON. Requests name only what a developer may set (docs/security-checklist.md MT3): an
 // organisation, status, client id or (on update) environment in a body is simply not bound.
 
 /// <summary>POST /api/v1/apps.</summary>

@@ -5,7 +5,7 @@ namespace Gatehouse.Portal.Organisations;
 
 /// <summary>
 /// An Owner's or Admin's invitation of an address of the organisation's domain. Bound to that email
-/// and that organisation (SECURITY.md MT4): it is used when that address verifies or signs in, once.
+/// and that organisation (docs/security-checklist.md MT4): it is used when that address verifies or signs in, once.
 /// </summary>
 public sealed class Invitation
 {

@@ -5,7 +5,7 @@ namespace Gatehouse.Portal.Provisioning;
 
 /// <summary>
 /// Turns an app's logo URL into the small <c>data:image/png|jpeg;base64,</c> URI the environment shows
-/// on its consent page (ADR 0012): the consent page loads nothing from third parties (SECURITY.md
+/// on its consent page (ADR 0012): the consent page loads nothing from third parties (docs/security-checklist.md
 /// AZ10), so the portal fetches the image once per sync and pushes the bytes. The URL is the
 /// developer's, so the fetch is an SSRF surface and is fenced: https only, no redirects, only public
 /// addresses (checked on the address actually connected to, so DNS rebinding cannot reach the

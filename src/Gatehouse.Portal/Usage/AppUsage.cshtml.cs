@@ -21,7 +21,7 @@ public sealed class AppUsageModel(PortalDbContext db, CurrentMember current, Por
     {
         var member = current.Value;
 
-        // SECURITY.md MT1: the organisation is part of the query, so another organisation's app is not found.
+        // docs/security-checklist.md MT1: the organisation is part of the query, so another organisation's app is not found.
         if (await db.Apps.AsNoTracking()
                 .SingleOrDefaultAsync(a => a.Id == id && a.OrganisationId == member.OrganisationId && a.DeletedAt == null, cancellationToken) is not { } app)
         {

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Gatehouse.Environment.Tests.Authorization;
 
 /// <summary>
-/// SECURITY.md §4.3 KR1 (rollover: publish, switch, retire) and KR2 (emergency retirement), over real
+/// docs/security-checklist.md §4.3 KR1 (rollover: publish, switch, retire) and KR2 (emergency retirement), over real
 /// HTTP with a fake clock (ADR 0019).
 /// </summary>
 public abstract class SigningKeyRotationTests(DatabaseProvider provider)

@@ -119,7 +119,7 @@ public abstract class AppLifecycleTests
 
         var uriId = await portal.QueryAsync(db => db.Set<AppRedirectUri>().Select(u => u.Id).SingleAsync());
         await BodyAsync(await PostHandlerAsync(admin, "/admin", "ApproveRedirectUri", ("TargetId", uriId.ToString())));
-        // Exactly the string typed: no normalisation on the way (SECURITY.md: Uri objects lower-case the host).
+        // Exactly the string typed: no normalisation on the way (docs/security-checklist.md: Uri objects lower-case the host).
         Assert.Equal([typed], portal.Production.Clients[clientId].RedirectUris);
 
         // Suspension disables the client again; reinstating enables it.

@@ -2,7 +2,7 @@ using Gatehouse.Portal.Apps;
 
 namespace Gatehouse.Portal.Tests.Apps;
 
-/// <summary>SECURITY.md §1.1, registration side: each case refused (or accepted) at save time.</summary>
+/// <summary>docs/security-checklist.md §1.1, registration side: each case refused (or accepted) at save time.</summary>
 public sealed class RedirectUriRulesTests
 {
     [Theory]

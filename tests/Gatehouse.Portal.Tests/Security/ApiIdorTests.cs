@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Gatehouse.Portal.Tests.Security;
 
 /// <summary>
-/// SECURITY.md MT1 for the management API: every <c>/api/v1</c> route with an id, called by
+/// docs/security-checklist.md MT1 for the management API: every <c>/api/v1</c> route with an id, called by
 /// organisation A's token (read and write scopes) with organisation B's app, secret or redirect URI
 /// id, answers 404 and changes nothing. The routes come from the live endpoint table, so new ones
 /// are covered on their own.

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Gatehouse.Portal.Tests.Security;
 
-/// <summary>Security headers, antiforgery, cookie naming and redirects (SECURITY.md §3.4, §3.5).</summary>
+/// <summary>Security headers, antiforgery, cookie naming and redirects (docs/security-checklist.md §3.4, §3.5).</summary>
 public sealed class HardeningTests
 {
     [Theory]

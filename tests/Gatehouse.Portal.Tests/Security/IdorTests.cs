@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Gatehouse.Portal.Tests.Security;
 
 /// <summary>
-/// SECURITY.md MT1 (ASVS 8.2.2): for every portal route with an id, organisation A's Owner using
+/// docs/security-checklist.md MT1 (ASVS 8.2.2): for every portal route with an id, organisation A's Owner using
 /// organisation B's id gets 404 and changes nothing, by GET and by each POST handler (with a valid
 /// antiforgery token). The cases come from the compiled pages, so new id routes are covered on their own.
 /// One portal and its two organisations are shared by the cases (starting one per case was most of the
