@@ -41,7 +41,12 @@ if [ -f tests/interop/package.json ] && [ ! -d tests/interop/node_modules ]; the
   (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-# 4. The tests.
+# 4. The repository's references: comments and test names cite its own docs, and what they cite exists.
+log "checking doc references"
+doc_failed=0
+./scripts/doc-references.sh || doc_failed=1
+
+# 5. The tests.
 log "running dotnet test"
 out=$(mktemp)
 dotnet test Gatehouse.slnx --nologo -v minimal --blame-hang-timeout 10m "$@" 2>&1 | tee "$out"
@@ -61,5 +66,6 @@ read -r passed failed skipped < <(
     END { printf "%d %d %d\n", p, f, s }')
 rm -f "$out"
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # a build or host failure counts as a failure
+if [ "$doc_failed" -ne 0 ]; then failed=$((failed + 1)); rc=1; else passed=$((passed + 1)); fi
 echo "Tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$rc"
