@@ -46,7 +46,13 @@ log "checking doc references"
 doc_failed=0
 ./scripts/doc-references.sh || doc_failed=1
 
-# 5. The tests.
+# 5. Known vulnerabilities in dependencies (DEP1): a failure where the package source can answer,
+#    one skipped check where it cannot (the script prints why).
+log "checking packages for known vulnerabilities"
+./scripts/vulnerable-packages.sh
+vuln_rc=$?
+
+# 6. The tests.
 log "running dotnet test"
 out=$(mktemp)
 dotnet test Gatehouse.slnx --nologo -v minimal --blame-hang-timeout 10m "$@" 2>&1 | tee "$out"
@@ -67,5 +73,6 @@ read -r passed failed skipped < <(
 rm -f "$out"
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # a build or host failure counts as a failure
 if [ "$doc_failed" -ne 0 ]; then failed=$((failed + 1)); rc=1; else passed=$((passed + 1)); fi
+case "$vuln_rc" in 0) passed=$((passed + 1)) ;; 1) failed=$((failed + 1)); rc=1 ;; *) skipped=$((skipped + 1)) ;; esac
 echo "Tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$rc"
