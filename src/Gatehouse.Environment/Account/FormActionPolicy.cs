@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace Gatehouse.Environment.Account;
 
 /// <summary>
-/// CS3: the login and MFA pages' <c>form-action</c> is 'self' plus, at most, the origin of a redirect
+/// CS5: the login and MFA pages' <c>form-action</c> is 'self' plus, at most, the origin of a redirect
 /// URI that is registered for the client named in the return URL (browsers apply form-action to
 /// the redirects after the post, which can end at the client when consent is not needed or the
 /// user cancels). Never an origin merely named in <c>returnUrl</c>: that would let a link widen the CSP.

@@ -48,7 +48,7 @@ public sealed class LoginModel(SignInManager<ClassUser> signIn, UserManager<Clas
             return Redirect(PageSecurity.Append(ReturnUrl, Cancellation.Parameter, Cancellation.Protect(protection)));
         }
 
-        // RL4: per address and per user name, before any lookup or hashing; shared with the password grant.
+        // RL7: per address and per user name, before any lookup or hashing; shared with the password grant.
         if (throttle.RetryAfterSeconds(new AuthenticationAttempt(null, AuthenticationThrottle.AddressOf(HttpContext), userName)) is { } retry)
         {
             Response.StatusCode = StatusCodes.Status429TooManyRequests;

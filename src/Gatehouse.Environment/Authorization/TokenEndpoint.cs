@@ -107,7 +107,7 @@ public static class TokenEndpoint
         // PW3: every refusal costs one password hash verification, like a wrong password, so timing
         // tells neither that a username exists nor that it is locked out, disabled or not this
         // app's. Identity's CheckPasswordSignInAsync answers a locked-out user without hashing,
-        // hence the checks here. PW7: whether this client may use the user at all (an API user of
+        // hence the checks here. RL5: whether this client may use the user at all (an API user of
         // its business, without MFA) is decided BEFORE the password is checked, so a wrong password
         // through another business's app never counts toward the user's lockout (issue 13 §4).
         var user = await users.FindByNameAsync(request.Username!);

@@ -8,7 +8,7 @@ namespace Gatehouse.Environment.RateLimiting;
 
 /// <summary>
 /// <c>Environments:{key}:RateLimits:Authentication</c>: attempts per window at the token, introspection
-/// and revocation endpoints and the login page (ASVS 6.3.1, 2.4.1; docs/security-checklist.md RL4).
+/// and revocation endpoints and the login page (ASVS 6.3.1, 2.4.1; docs/security-checklist.md RL4, RL7).
 /// Each attempt counts once per partition: its client id, its remote address and its user name.
 /// </summary>
 public sealed class AuthenticationRateLimitOptions

@@ -12,12 +12,12 @@ namespace Gatehouse.Environment.Tests.Authorization;
 
 /// <summary>
 /// Issue 13 §4, §6, §8 over real HTTP where the store is involved (run once per provider):
-/// docs/security-checklist.md PW7, AZ14, RT10.
+/// docs/security-checklist.md RL5, AZ14, RT10.
 /// </summary>
 public abstract class ProtocolHardeningTests(DatabaseProvider provider)
 {
     [Fact]
-    public async Task PW7_WrongPasswordsThroughAnotherBusinessesClient_NeverLockTheUserOut()
+    public async Task RL5_WrongPasswordsThroughAnotherBusinessesClient_NeverLockTheUserOut()
     {
         await using var env = await EnvironmentUnderTest.StartAsync(provider);
         var own = await env.ProvisionClientAppAsync();
@@ -108,7 +108,7 @@ public sealed class PostgresProtocolHardeningTests() : ProtocolHardeningTests(Da
 
 /// <summary>
 /// Issue 13 §4 (throttling), §7, §10: no store involved beyond what any request does, so SQLite only.
-/// docs/security-checklist.md RL4, RL5, PK9, CS3.
+/// docs/security-checklist.md RL4, RL7, PK9, CS5.
 /// </summary>
 public sealed class ProtocolHardeningHttpTests
 {
@@ -122,7 +122,7 @@ public sealed class ProtocolHardeningHttpTests
     ];
 
     [Fact]
-    public async Task RL4_BurstsPerClientAndUserName_Get429WithRetryAfter_OnTokenIntrospectRevokeAndLogin()
+    public async Task RL4_RL7_BurstsPerClientAndUserName_Get429WithRetryAfter_OnTokenIntrospectRevokeAndLogin()
     {
         await using var env = await EnvironmentUnderTest.StartAsync(DatabaseProvider.Sqlite, settings: SmallLimits);
         var tokenClient = await PartnerFlow.ProvisionPartnerAsync(env, "Token", [PartnerFlow.RedirectUri]);
@@ -157,7 +157,7 @@ public sealed class ProtocolHardeningHttpTests
     }
 
     [Fact]
-    public async Task RL5_BurstFromOneAddress_Gets429AcrossClientIds()
+    public async Task RL4_BurstFromOneAddress_Gets429AcrossClientIds()
     {
         await using var env = await EnvironmentUnderTest.StartAsync(DatabaseProvider.Sqlite, settings:
         [
@@ -196,7 +196,7 @@ public sealed class ProtocolHardeningHttpTests
     }
 
     [Fact]
-    public async Task CS3_LoginPageFormAction_IsNotWidenedByTheReturnUrl()
+    public async Task CS5_LoginPageFormAction_IsNotWidenedByTheReturnUrl()
     {
         await using var env = await EnvironmentUnderTest.StartAsync(DatabaseProvider.Sqlite);
         var fx = await PartnerFlow.ArrangeAsync(env);
