@@ -4,6 +4,7 @@ using Gatehouse.Environment.Connections;
 using Microsoft.Extensions.FileProviders;
 using Gatehouse.Environment.Data;
 using Gatehouse.Environment.PartnerApi;
+using Gatehouse.Environment.RateLimiting;
 using Gatehouse.Environment.Sandbox;
 using Gatehouse.Environment.TryIt;
 using Gatehouse.Environment.Usage;
@@ -37,6 +38,7 @@ public static class EnvironmentRegistration
         services.AddScoped<DirectoryProvisioning>();
         services.AddScoped<SandboxProvisioning>();
         services.AddPartnerApi(environmentKey);
+        services.AddAuthenticationThrottle(environmentKey);
         services.AddProductDocuments(environment);
 
         var issuer = environment.ResolveIssuer();
@@ -62,6 +64,8 @@ public static class EnvironmentRegistration
         });
         app.UseClassApiCors();
         app.UseSigningKeyActivation();
+        // RL4: before OpenIddict authenticates clients, so a flood is refused before any hashing.
+        app.UseAuthenticationThrottle();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthEndpoints();

@@ -1,4 +1,5 @@
 using Gatehouse.Environment.Authorization;
+using Gatehouse.Environment.RateLimiting;
 using Gatehouse.Environment.Users;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -12,7 +13,7 @@ namespace Gatehouse.Environment.Account;
 /// (<c>lockoutOnFailure: true</c>; ASVS 6.3.4), and every failure shows the same message (ASVS 6.3.8).
 /// Redirects are 302/303, never 307 (RFC 9700 §4.12), and only to local URLs.
 /// </summary>
-public sealed class LoginModel(SignInManager<ClassUser> signIn, UserManager<ClassUser> users, IOptions<AuthorizationServerOptions> policy, IDataProtectionProvider protection) : PageModel
+public sealed class LoginModel(SignInManager<ClassUser> signIn, UserManager<ClassUser> users, IOptions<AuthorizationServerOptions> policy, IDataProtectionProvider protection, AuthenticationThrottle throttle) : PageModel
 {
     public const string GenericError = "The user name or password is incorrect, or the account cannot log in.";
 
@@ -24,11 +25,11 @@ public sealed class LoginModel(SignInManager<ClassUser> signIn, UserManager<Clas
 
     public bool IsAuthorizationRequest => ReturnUrl.StartsWith("/connect/authorize", StringComparison.Ordinal);
 
-    public void OnGet(string? returnUrl, [FromQuery(Name = "login_hint")] string? loginHint)
+    public async Task OnGetAsync(string? returnUrl, [FromQuery(Name = "login_hint")] string? loginHint)
     {
         ReturnUrl = PageSecurity.IsSafeReturnUrl(returnUrl) ? returnUrl! : ReturnUrl;
         UserName = loginHint;
-        PageSecurity.AllowFormRedirectTo(HttpContext, PageSecurity.RedirectUriIn(ReturnUrl));
+        await FormActionPolicy.ApplyAsync(HttpContext, ReturnUrl);
     }
 
     public async Task<IActionResult> OnPostAsync(string? returnUrl, string? userName, string? action)
@@ -38,13 +39,22 @@ public sealed class LoginModel(SignInManager<ClassUser> signIn, UserManager<Clas
         string? password = Request.HasFormContentType ? Request.Form["password"].ToString() : null;
         ReturnUrl = PageSecurity.IsSafeReturnUrl(returnUrl) ? returnUrl! : ReturnUrl;
         UserName = userName;
-        PageSecurity.AllowFormRedirectTo(HttpContext, PageSecurity.RedirectUriIn(ReturnUrl));
+        await FormActionPolicy.ApplyAsync(HttpContext, ReturnUrl);
 
         if (action == "cancel" && IsAuthorizationRequest)
         {
             // AZ3: the authorize endpoint answers access_denied to the client. The marker is
             // protected and short-lived, so a crafted link cannot skip authentication (RFC 9700 §4.11.2).
             return Redirect(PageSecurity.Append(ReturnUrl, Cancellation.Parameter, Cancellation.Protect(protection)));
+        }
+
+        // RL7: per address and per user name, before any lookup or hashing; shared with the password grant.
+        if (throttle.RetryAfterSeconds(new AuthenticationAttempt(null, AuthenticationThrottle.AddressOf(HttpContext), userName)) is { } retry)
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Error = $"Too many login attempts. Wait {retry} seconds and try again.";
+            return Page();
         }
 
         var user = string.IsNullOrEmpty(userName) ? null : await users.FindByNameAsync(userName);

@@ -15,14 +15,14 @@ public sealed class MfaModel(SignInManager<ClassUser> signIn) : PageModel
     public async Task<IActionResult> OnGetAsync(string? returnUrl)
     {
         ReturnUrl = PageSecurity.IsSafeReturnUrl(returnUrl) ? returnUrl! : ReturnUrl;
-        PageSecurity.AllowFormRedirectTo(HttpContext, PageSecurity.RedirectUriIn(ReturnUrl));
+        await FormActionPolicy.ApplyAsync(HttpContext, ReturnUrl);
         return await signIn.GetTwoFactorAuthenticationUserAsync() is null ? RedirectToPage("/Account/Login", new { returnUrl = ReturnUrl }) : Page();
     }
 
     public async Task<IActionResult> OnPostAsync(string? returnUrl, string? code)
     {
         ReturnUrl = PageSecurity.IsSafeReturnUrl(returnUrl) ? returnUrl! : ReturnUrl;
-        PageSecurity.AllowFormRedirectTo(HttpContext, PageSecurity.RedirectUriIn(ReturnUrl));
+        await FormActionPolicy.ApplyAsync(HttpContext, ReturnUrl);
         if (await signIn.GetTwoFactorAuthenticationUserAsync() is not { } user)
         {
             return RedirectToPage("/Account/Login", new { returnUrl = ReturnUrl });

@@ -34,7 +34,7 @@ public sealed class MfaEnrolModel(SignInManager<ClassUser> signIn, UserManager<C
 
     public async Task<IActionResult> OnGetAsync(string? returnUrl)
     {
-        Prepare(returnUrl);
+        await PrepareAsync(returnUrl);
         var (user, _) = await CurrentAsync();
         if (user is null)
         {
@@ -52,7 +52,7 @@ public sealed class MfaEnrolModel(SignInManager<ClassUser> signIn, UserManager<C
 
     public async Task<IActionResult> OnPostAsync(string? returnUrl, string? code)
     {
-        Prepare(returnUrl);
+        await PrepareAsync(returnUrl);
         var (user, pending) = await CurrentAsync();
         if (user is null || await users.IsLockedOutAsync(user))
         {
@@ -88,10 +88,10 @@ public sealed class MfaEnrolModel(SignInManager<ClassUser> signIn, UserManager<C
         return Redirect(ReturnUrl);
     }
 
-    private void Prepare(string? returnUrl)
+    private async Task PrepareAsync(string? returnUrl)
     {
         ReturnUrl = PageSecurity.IsSafeReturnUrl(returnUrl) ? returnUrl! : ReturnUrl;
-        PageSecurity.AllowFormRedirectTo(HttpContext, PageSecurity.RedirectUriIn(ReturnUrl));
+        await FormActionPolicy.ApplyAsync(HttpContext, ReturnUrl);
     }
 
     private async Task<(ClassUser? User, bool Pending)> CurrentAsync()

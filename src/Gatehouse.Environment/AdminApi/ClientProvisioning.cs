@@ -62,6 +62,12 @@ public sealed class ClientProvisioning(
             errors[nameof(descriptor.RedirectUris)] = [$"'{inexact}' must be in canonical form (lower-case scheme and host, a path), have no user information or '*', and use https unless it is a loopback IP literal."];
         }
 
+        // AZ14: query is always allowed; form_post and fragment only when registered.
+        if (descriptor.ResponseModes?.FirstOrDefault(m => !ClientProperties.OptionalResponseModes.Contains(m)) is { } mode)
+        {
+            errors[nameof(descriptor.ResponseModes)] = [$"'{mode}' is not a response mode; use form_post or fragment (query is always allowed)."];
+        }
+
         if (descriptor.LogoDataUri is { } logo && !IsLogo(logo))
         {
             errors[nameof(descriptor.LogoDataUri)] = ["The logo must be a data:image/png or data:image/jpeg base64 URI of a PNG or JPEG under 100 kB."];
@@ -111,7 +117,7 @@ public sealed class ClientProvisioning(
             DisplayName = descriptor.DisplayName,
             ClientSecret = ClassApplicationManager.Serialize(descriptor.Enabled ? descriptor.Secrets : []),
         };
-        new ClientProperties(descriptor.AppType, descriptor.OrganisationId, descriptor.OrganisationName, descriptor.BusinessCode, descriptor.LogoDataUri).WriteTo(desired);
+        new ClientProperties(descriptor.AppType, descriptor.OrganisationId, descriptor.OrganisationName, descriptor.BusinessCode, descriptor.LogoDataUri, descriptor.ResponseModes).WriteTo(desired);
 
         desired.Permissions.Add(Permissions.Endpoints.Token);
         desired.Permissions.Add(Permissions.Endpoints.Revocation);

@@ -122,6 +122,9 @@ public static class AuthorizationRegistration
                 o.AddEventHandler(ScopePermissionHandler.AuthorizationDescriptor);
                 o.AddEventHandler(IssuerBasedEndpointsHandler.Descriptor);
                 o.AddEventHandler(RefreshTokenLineageHandler.Descriptor);
+                o.AddEventHandler(RefreshTokenParentHandler.Descriptor);
+                o.AddEventHandler(CodeVerifierFormatHandler.Descriptor);
+                o.AddEventHandler(ResponseModeHandler.Descriptor);
                 o.AddEventHandler(RevokeGrantHandler.Descriptor);
                 o.AddEventHandler(IntrospectionScopeHandler.Descriptor);
                 o.AddEventHandler(EnvironmentAudienceHandler.Descriptor);

@@ -5,13 +5,17 @@ using OpenIddict.Abstractions;
 namespace Gatehouse.Environment.Authorization;
 
 /// <summary>What the portal tells an environment about an app, kept in the OpenIddict application's Properties.</summary>
-public sealed record ClientProperties(string AppType, Guid OrganisationId, string OrganisationName, string? BusinessCode, string? LogoDataUri = null)
+public sealed record ClientProperties(string AppType, Guid OrganisationId, string OrganisationName, string? BusinessCode, string? LogoDataUri = null, IReadOnlyList<string>? ResponseModes = null)
 {
+    /// <summary>The response modes a client may use besides query (AZ14): <c>form_post</c>, <c>fragment</c>.</summary>
+    public static readonly IReadOnlyList<string> OptionalResponseModes = ["form_post", "fragment"];
+
     private const string LogoKey = "gatehouse_logo";
     private const string AppTypeKey = "gatehouse_app_type";
     private const string OrganisationIdKey = "gatehouse_organisation_id";
     private const string OrganisationNameKey = "gatehouse_organisation_name";
     private const string BusinessCodeKey = "gatehouse_business_code";
+    private const string ResponseModesKey = "gatehouse_response_modes";
 
     public void WriteTo(OpenIddictApplicationDescriptor descriptor)
     {
@@ -20,6 +24,7 @@ public sealed record ClientProperties(string AppType, Guid OrganisationId, strin
         descriptor.Properties[OrganisationNameKey] = JsonSerializer.SerializeToElement(OrganisationName);
         descriptor.Properties[BusinessCodeKey] = JsonSerializer.SerializeToElement(BusinessCode);
         descriptor.Properties[LogoKey] = JsonSerializer.SerializeToElement(LogoDataUri);
+        descriptor.Properties[ResponseModesKey] = JsonSerializer.SerializeToElement(ResponseModes ?? []);
     }
 
     public static async Task<ClientProperties?> ReadAsync(IOpenIddictApplicationManager applications, string? clientId, CancellationToken cancellationToken)
@@ -35,7 +40,10 @@ public sealed record ClientProperties(string AppType, Guid OrganisationId, strin
             Guid.TryParse(String(properties, OrganisationIdKey), out var organisationId) ? organisationId : Guid.Empty,
             String(properties, OrganisationNameKey) ?? "",
             String(properties, BusinessCodeKey),
-            String(properties, LogoKey));
+            String(properties, LogoKey),
+            properties.TryGetValue(ResponseModesKey, out var modes) && modes.ValueKind == JsonValueKind.Array
+                ? [.. modes.EnumerateArray().Where(m => m.ValueKind == JsonValueKind.String).Select(m => m.GetString()!)]
+                : null);
     }
 
     private static string? String(ImmutableDictionary<string, JsonElement> properties, string key) =>

@@ -9,6 +9,7 @@ namespace Gatehouse.Environment.Authorization;
 /// per token, so a grandparent token would also pass (django-oauth-toolkit #1617 bug class). This
 /// narrows the retry grace to the immediate predecessor: a redeemed token whose successor has itself
 /// been redeemed is reuse, and revokes every token of the authorization (the family; ADR 0009).
+/// Successors are found by recorded lineage (<see cref="RefreshTokenParentHandler"/>; ADR 0021).
 /// </summary>
 public sealed class RefreshTokenLineageHandler(IOpenIddictTokenManager tokens) : IOpenIddictServerHandler<ValidateTokenRequestContext>
 {
@@ -32,21 +33,32 @@ public sealed class RefreshTokenLineageHandler(IOpenIddictTokenManager tokens) :
             return;
         }
 
-        if (!context.Request.IsRefreshTokenGrantType() || context.RefreshTokenPrincipal?.GetTokenId() is not { } tokenId
-            || await tokens.FindByIdAsync(tokenId) is not { } token
+        if (!context.Request.IsRefreshTokenGrantType() || context.RefreshTokenPrincipal?.GetTokenId() is not { } tokenId)
+        {
+            return;
+        }
+
+        // RT10: the token issued by this request records the presented one as its parent.
+        RefreshTokenParentHandler.RecordParent(context.Transaction, tokenId);
+        if (await tokens.FindByIdAsync(tokenId) is not { } token
             || !await tokens.HasStatusAsync(token, Statuses.Redeemed)
             || await tokens.GetAuthorizationIdAsync(token) is not { } authorizationId)
         {
             return;
         }
 
+        // RT10: a redeemed child (recorded lineage, not creation times stored to the second) makes
+        // the presented token a grandparent or older. Tokens without a recorded parent (roots, and
+        // tokens issued before lineage was recorded) keep the creation-time rule.
         var created = await tokens.GetCreationDateAsync(token);
         await foreach (var other in tokens.FindByAuthorizationIdAsync(authorizationId))
         {
             if (await tokens.GetIdAsync(other) != tokenId
                 && IsRefreshToken(await tokens.GetTypeAsync(other))
                 && await tokens.HasStatusAsync(other, Statuses.Redeemed)
-                && await tokens.GetCreationDateAsync(other) > created)
+                && (await RefreshTokenParentHandler.ParentOfAsync(tokens, other) is { } parent
+                    ? parent == tokenId
+                    : await tokens.GetCreationDateAsync(other) > created))
             {
                 await tokens.RevokeByAuthorizationIdAsync(authorizationId);
                 context.Reject(Errors.InvalidGrant, "The refresh token has already been used.");

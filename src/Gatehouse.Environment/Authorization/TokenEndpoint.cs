@@ -105,10 +105,14 @@ public static class TokenEndpoint
         }
 
         // PW3: every refusal costs one password hash verification, like a wrong password, so timing
-        // tells neither that a username exists nor that it is locked out or disabled. Identity's
-        // CheckPasswordSignInAsync answers a locked-out user without hashing, hence the check here.
+        // tells neither that a username exists nor that it is locked out, disabled or not this
+        // app's. Identity's CheckPasswordSignInAsync answers a locked-out user without hashing,
+        // hence the checks here. RL5: whether this client may use the user at all (an API user of
+        // its business, without MFA) is decided BEFORE the password is checked, so a wrong password
+        // through another business's app never counts toward the user's lockout (issue 13 §4).
         var user = await users.FindByNameAsync(request.Username!);
-        if (user is null || await users.IsLockedOutAsync(user))
+        if (user is null || user.TwoFactorEnabled || !await IsApiUserAsync(db, user.Id, business.Id, cancellationToken)
+            || await users.IsLockedOutAsync(user))
         {
             users.PasswordHasher.VerifyHashedPassword(user ?? new ClassUser(), user?.PasswordHash ?? UnknownUserPassword.DummyHash(users), request.Password!);
             return Reject(Errors.InvalidGrant, BadCredentials);
@@ -117,7 +121,7 @@ public static class TokenEndpoint
         // Lockout is shared with the login page: failures here count toward it, and a locked-out
         // user is refused even with the right password.
         var result = await signIn.CheckPasswordSignInAsync(user, request.Password!, lockoutOnFailure: true);
-        if (!result.Succeeded || user.TwoFactorEnabled || !await IsApiUserAsync(db, user.Id, business.Id, cancellationToken))
+        if (!result.Succeeded)
         {
             return Reject(Errors.InvalidGrant, BadCredentials);
         }

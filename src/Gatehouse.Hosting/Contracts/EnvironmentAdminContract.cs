@@ -39,6 +39,7 @@ public sealed record ClientSecretHash(Guid Id, string Hash, DateTimeOffset? Expi
 
 /// <summary>PUT <c>/admin/v1/clients/{clientId}</c>: create or replace the OAuth client.</summary>
 /// <param name="LogoDataUri">Optional logo for the consent page, as a <c>data:image/png|jpeg;base64,</c> URI (no third-party images on the page).</param>
+/// <param name="ResponseModes">Response modes the client may use besides query: <c>form_post</c>, <c>fragment</c> (none: query only; ASVS 10.4.12).</param>
 public sealed record ClientDescriptor(
     string DisplayName,
     string AppType,
@@ -49,7 +50,8 @@ public sealed record ClientDescriptor(
     IReadOnlyList<string> Scopes,
     IReadOnlyList<string> RedirectUris,
     bool Enabled,
-    string? LogoDataUri = null);
+    string? LogoDataUri = null,
+    IReadOnlyList<string>? ResponseModes = null);
 
 public sealed record ClientProvisioned(Guid ClientId, IReadOnlyList<string> Scopes);
 
