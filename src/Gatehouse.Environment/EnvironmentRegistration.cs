@@ -60,6 +60,8 @@ public static class EnvironmentRegistration
             FileProvider = new EmbeddedFileProvider(typeof(EnvironmentPlane).Assembly, "Gatehouse.Environment.Assets"),
             RequestPath = "/assets",
         });
+        // Before OpenIddict (it runs inside UseAuthentication) reads a protocol form.
+        app.UseProtocolFormLimits();
         app.UseClassApiCors();
         app.UseSigningKeyActivation();
         app.UseAuthentication();
