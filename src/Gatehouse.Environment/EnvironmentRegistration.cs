@@ -31,7 +31,7 @@ public static class EnvironmentRegistration
             .ValidateOnStart();
 
         services.AddEnvironmentAuthorization(environment.ResolveIssuer(), environmentKey, environment);
-        services.AddRazorPages(o => o.RootDirectory = "/");
+        services.AddRazorPages(o => o.RootDirectory = "/").AddMvcOptions(o => o.Filters.Add<PageBindingGuard>());
         services.AddScoped<ClientProvisioning>();
         services.AddSecretUseRecording();
         services.AddScoped<DirectoryProvisioning>();
