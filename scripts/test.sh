@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): installs and starts what the tests need when it is missing,
 # then runs every test project and ends with one line: "Tests: N passed, N failed, N skipped".
-# Exit code: dotnet test's.
+# Exit code: dotnet test's, or 1 when a dependency has a known vulnerability.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,7 +41,40 @@ if [ -f tests/interop/package.json ] && [ ! -d tests/interop/node_modules ]; the
   (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-# 4. The tests.
+# 4. Known-vulnerable dependencies (docs/security-checklist.md DEP1), before the tests: NuGet's
+# advisory data, where a package source serves it (a "VulnerabilityInfo" resource in its service
+# index). A mirror without it would answer "no vulnerable packages" without having checked, so that
+# case is reported as NOT CHECKED instead (README, "Vulnerable dependencies").
+vulnerable=0
+vulnerability_check() {
+  local sources index found=
+  sources=$(dotnet nuget list source --format short 2>/dev/null | awk '$1 ~ /^E/ {print $2}')
+  [ -n "$sources" ] || { echo "no enabled package source"; return 2; }
+  command -v curl >/dev/null 2>&1 || { echo "curl is not installed"; return 2; }
+  for s in $sources; do
+    case "$s" in http*) ;; *) continue ;; esac
+    index=$(curl -fsS -m 10 "$s" 2>/dev/null) || continue
+    grep -q '"VulnerabilityInfo' <<<"$index" && found=1
+  done
+  [ -n "$found" ] || { echo "no package source serves vulnerability data: $(echo $sources)"; return 2; }
+  local report
+  report=$(timeout 120 dotnet list Gatehouse.slnx package --vulnerable --include-transitive 2>&1) \
+    || { echo "dotnet list package failed: $(tail -n 1 <<<"$report")"; return 2; }
+  if grep -q "has the following vulnerable packages" <<<"$report"; then
+    printf '%s\n' "$report"
+    return 1
+  fi
+  return 0
+}
+log "checking for vulnerable packages"
+reason=$(vulnerability_check); vc=$?
+case $vc in
+  0) echo "vulnerability check: no known vulnerable packages" ;;
+  1) printf '%s\n' "$reason"; echo "vulnerability check: FAILED (vulnerable packages above)"; vulnerable=1 ;;
+  *) echo "vulnerability check: NOT CHECKED ($reason)" ;;
+esac
+
+# 5. The tests.
 log "running dotnet test"
 out=$(mktemp)
 dotnet test Gatehouse.slnx --nologo -v minimal --blame-hang-timeout 10m "$@" 2>&1 | tee "$out"
@@ -61,5 +94,6 @@ read -r passed failed skipped < <(
     END { printf "%d %d %d\n", p, f, s }')
 rm -f "$out"
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # a build or host failure counts as a failure
+if [ "$vulnerable" -ne 0 ]; then failed=$((failed + 1)); [ "$rc" -ne 0 ] || rc=1; fi  # a vulnerable dependency is a failure
 echo "Tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$rc"
