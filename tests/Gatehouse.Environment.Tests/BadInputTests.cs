@@ -68,6 +68,33 @@ public sealed partial class BadInputTests
         });
 
         Assert.True(offending.Count == 0, $"{offending.Count} of {cases.Count} requests answered 5xx:\n" + string.Join("\n", offending));
+
+        // BI1: over the bounds, or not a form, is the protocol's own error (RFC 6749 §5.2), and a
+        // well-formed request on the same endpoint still works.
+        (string, HttpContent)[] refused =
+        [
+            ("many fields", new FormUrlEncodedContent(Enumerable.Range(0, 100).Select(i => new KeyValuePair<string, string>($"f{i}", "v")))),
+            ("long name", new FormUrlEncodedContent([new(new string('n', 300), "v")])),
+            ("large value", new FormUrlEncodedContent([new("grant_type", "client_credentials"), new("scope", new string('s', 20_000))])),
+            ("nul", new StringContent("grant_type=client_credentials&scope=%00", Encoding.ASCII, "application/x-www-form-urlencoded")),
+            ("json", new StringContent("{\"grant_type\":\"client_credentials\"}", Encoding.UTF8, "application/json")),
+        ];
+        foreach (var (name, content) in refused)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token") { Content = content };
+            request.Headers.Authorization = basic;
+            using var response = await env.Http.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest && body.Contains("\"invalid_request\"", StringComparison.Ordinal), $"{name}: {(int)response.StatusCode} {body}");
+        }
+
+        // (The sweep deleted the first client through the admin API: a new one.)
+        Assert.Equal(200, (await env.PasswordGrantAsync(await env.ProvisionClientAppAsync())).Status);
+
+        // BI3: a relative post_logout_redirect_uri is refused with OpenIddict's error, no redirect.
+        using var endSession = await browser.GetAsync("/connect/endsession?post_logout_redirect_uri=%2Fsomewhere");
+        Assert.Equal(HttpStatusCode.BadRequest, endSession.StatusCode);
+        Assert.Null(endSession.Headers.Location);
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
