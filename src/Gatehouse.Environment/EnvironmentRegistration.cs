@@ -32,7 +32,7 @@ public static class EnvironmentRegistration
             .ValidateOnStart();
 
         services.AddEnvironmentAuthorization(environment.ResolveIssuer(), environmentKey, environment);
-        services.AddRazorPages(o => o.RootDirectory = "/");
+        services.AddRazorPages(o => o.RootDirectory = "/").AddMvcOptions(o => o.Filters.Add<PageBindingGuard>());
         services.AddScoped<ClientProvisioning>();
         services.AddSecretUseRecording();
         services.AddScoped<DirectoryProvisioning>();
@@ -62,6 +62,8 @@ public static class EnvironmentRegistration
             FileProvider = new EmbeddedFileProvider(typeof(EnvironmentPlane).Assembly, "Gatehouse.Environment.Assets"),
             RequestPath = "/assets",
         });
+        // Before OpenIddict (it runs inside UseAuthentication) reads a protocol form.
+        app.UseProtocolFormLimits();
         app.UseClassApiCors();
         app.UseSigningKeyActivation();
         // RL4: before OpenIddict authenticates clients, so a flood is refused before any hashing.

@@ -55,7 +55,7 @@ public static class PortalRegistration
         {
             // Pages live in their feature folders (Accounts/, Apps/, ...), with explicit routes.
             o.RootDirectory = "/";
-        });
+        }).AddMvcOptions(o => o.Filters.Add<PageBindingGuard>());
 
         var environments = configuration.GetSection(EnvironmentEndpoint.SectionName).Get<Dictionary<string, EnvironmentEndpoint>>() ?? [];
         services.AddSingleton(new PortalEnvironments(environments));

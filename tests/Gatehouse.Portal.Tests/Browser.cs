@@ -38,6 +38,9 @@ public sealed class Browser : IDisposable
 
     public static IDocument Parse(string html) => Parser.ParseDocument(html);
 
+    /// <summary>This browser's cookie-carrying client, for requests no form describes (the bad-input sweep).</summary>
+    public HttpClient Http => http;
+
     public Task<HttpResponseMessage> GetAsync(string path) => http.GetAsync(new Uri(path, UriKind.Relative));
 
     public async Task<IDocument> GetDocumentAsync(string path)

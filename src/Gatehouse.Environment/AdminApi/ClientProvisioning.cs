@@ -196,7 +196,19 @@ public sealed class ClientProvisioning(
 
             // The EF Core store deletes the application's authorizations and tokens with it, so
             // token entry validation rejects its access tokens from now on.
-            await applications.DeleteAsync(existing, cancellationToken);
+            try
+            {
+                await applications.DeleteAsync(existing, cancellationToken);
+            }
+            catch (OpenIddictExceptions.ConcurrencyException)
+            {
+                // A concurrent DELETE of the same client removed it first: DELETE is idempotent (RFC 9110 §9.2.2), not a 500.
+                // (Read past the context's tracked copy, which still shows the row.)
+                if (await db.Set<OpenIddictEntityFrameworkCoreApplication>().AsNoTracking().AnyAsync(a => a.ClientId == id, cancellationToken))
+                {
+                    throw;
+                }
+            }
         }
 
         await db.Set<SecretUse>().Where(u => u.ClientId == id).ExecuteDeleteAsync(cancellationToken);

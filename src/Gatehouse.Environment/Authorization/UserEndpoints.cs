@@ -65,6 +65,14 @@ public static class UserEndpoints
 
     private static async Task<IResult> EndSessionAsync(HttpContext http)
     {
+        // docs/security-checklist.md BI3: a request OpenIddict refused (a relative or unregistered
+        // post_logout_redirect_uri) reaches here through error passthrough: answer its error, no redirect.
+        if (http.GetOpenIddictServerResponse() is { Error: { } error } refused)
+        {
+            http.Response.Headers.CacheControl = "no-store";
+            return TypedResults.BadRequest(new Dictionary<string, string?> { ["error"] = error, ["error_description"] = refused.ErrorDescription });
+        }
+
         // Ends the Class user's session here; OpenIddict redirects to a registered post_logout_redirect_uri, if any.
         await http.SignOutAsync(IdentityConstants.ApplicationScheme);
         return TypedResults.SignOut(new AuthenticationProperties { RedirectUri = "/account/login" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);

@@ -282,10 +282,11 @@ public sealed class AppLifecycle(PortalDbContext db, PortalEnvironments environm
     }
 
     /// <summary>Environment and app type; empty values are left to the caller's "required" message.</summary>
-    public LifecycleErrors ValidateChoices(string environment, string appType)
+    public LifecycleErrors ValidateChoices(string? environment, string? appType)
     {
         var errors = new LifecycleErrors();
-        if (environment.Length == 0 || environments.Find(environment) is null)
+        // docs/security-checklist.md BI6: a blank form field binds as null.
+        if (string.IsNullOrEmpty(environment) || environments.Find(environment) is null)
         {
             errors.Add("environment", "Choose PIE or Production.");
         }
