@@ -145,22 +145,52 @@ public abstract partial class AuthorizationServerTests
     }
 
     [Fact]
-    public async Task RU13_LoopbackPortMustMatchToo_QueryOrPathChangeRejected()
+    public async Task RU13_LoopbackIpLiteral_AnyPortAtAuthorizeAndToken_RestExact_LocalhostExact()
     {
-        // ADR 0008: partner apps are confidential web apps, not RFC 8252 native apps, so a loopback
-        // URI is matched exactly, port included (no §7.3 port relaxation).
+        // RFC 8252 §7.3: a native app's loopback listener gets whatever port is free, so for the IP
+        // literals the port is not compared; the rest is matched exactly. §8.3: "localhost" is not relaxed.
         await using var env = await StartAsync();
         await PartnerFlow.ArrangeAsync(env);
-        var native = await PartnerFlow.ProvisionPartnerAsync(env, "Native", ["http://127.0.0.1:51234/cb"]);
+        var native = await PartnerFlow.ProvisionPartnerAsync(env, "Native", ["http://127.0.0.1:51234/cb", "http://[::1]/cb", "https://localhost:8443/cb"]);
         using var flow = new PartnerFlow(env);
 
         var parameters = flow.AuthorizeParameters(native);
-        parameters["redirect_uri"] = "http://127.0.0.1:51234/cb";
-        using var accepted = await flow.GetAsync(PartnerFlow.AuthorizeUrl(parameters));
+        parameters["redirect_uri"] = "http://127.0.0.1:40000/cb";
+        using var consent = await flow.AuthorizeAsync(PartnerFlow.AuthorizeUrl(parameters));
+        Assert.True(consent.StatusCode == HttpStatusCode.OK, consent.Headers.Location?.OriginalString);
+        using var callback = await flow.DecideAsync(consent);
+        var location = callback.Headers.Location!.OriginalString;
+        Assert.StartsWith("http://127.0.0.1:40000/cb?", location, StringComparison.Ordinal);
+        var code = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(location).Query)["code"].ToString();
 
-        Assert.Equal(HttpStatusCode.Found, accepted.StatusCode);
-        Assert.StartsWith("/account/login", accepted.Headers.Location!.OriginalString, StringComparison.Ordinal);
-        await AssertRejectedWithoutRedirectAsync(env, native, "http://127.0.0.1:51235/cb", "http://127.0.0.1/cb", "http://127.0.0.1:51234/cb?x=1", "http://127.0.0.1:51234/other");
+        // The token endpoint compares with the URI the code was issued for, port included.
+        var otherPort = await env.TokenAsync(native.ClientId, native.Secret,
+            ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", "http://127.0.0.1:51234/cb"), ("code_verifier", flow.Verifier));
+        Assert.Equal("invalid_grant", otherPort.Error);
+
+        using var flow2 = new PartnerFlow(env);
+        var parameters2 = flow2.AuthorizeParameters(native);
+        parameters2["redirect_uri"] = "http://127.0.0.1:40001/cb";
+        using var consent2 = await flow2.AuthorizeAsync(PartnerFlow.AuthorizeUrl(parameters2));
+        // The first consent is remembered, so the second authorize may redirect at once.
+        using var callback2 = consent2.StatusCode == HttpStatusCode.OK ? await flow2.DecideAsync(consent2) : null;
+        var location2 = (callback2 ?? consent2).Headers.Location!.OriginalString;
+        Assert.StartsWith("http://127.0.0.1:40001/cb?", location2, StringComparison.Ordinal);
+        var code2 = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(location2).Query)["code"].ToString();
+        var tokens = await env.TokenAsync(native.ClientId, native.Secret,
+            ("grant_type", "authorization_code"), ("code", code2), ("redirect_uri", "http://127.0.0.1:40001/cb"), ("code_verifier", flow2.Verifier));
+        Assert.Equal(200, tokens.Status);
+
+        var ipv6 = flow.AuthorizeParameters(native);
+        ipv6["redirect_uri"] = "http://[::1]:43210/cb";
+        using var ipv6Response = await flow.GetAsync(PartnerFlow.AuthorizeUrl(ipv6));
+        Assert.Equal(HttpStatusCode.Found, ipv6Response.StatusCode);
+        Assert.StartsWith("http://[::1]:43210/cb?", ipv6Response.Headers.Location!.OriginalString, StringComparison.Ordinal);
+
+        await AssertRejectedWithoutRedirectAsync(env, native,
+            "http://127.0.0.1:40000/cb?x=1", "http://127.0.0.1:40000/other", "http://127.0.0.1:40000/cb/", "http://127.0.0.1:40000/CB",
+            "https://127.0.0.1:40000/cb", "http://127.1:40000/cb", "http://127.0.0.2:51234/cb", "http://localhost:51234/cb",
+            "http://[::1]:43210/cb?x=1", "https://localhost:8444/cb", "https://localhost/cb");
     }
 
     [Fact]
@@ -181,7 +211,8 @@ public abstract partial class AuthorizationServerTests
     public async Task RU_Registration_RefusesNonCanonicalWildcardUserinfoAndPlainHttp()
     {
         await using var env = await StartAsync();
-        string[] refused = ["https://p.example", "https://P.example/cb", "https://*.p.example/cb", "https://u@p.example/cb", "http://p.example/cb", "http://localhost.evil.test/cb", "javascript:alert(1)", "https://p.example/cb#f"];
+        string[] refused = ["https://p.example", "https://P.example/cb", "https://*.p.example/cb", "https://u@p.example/cb", "http://p.example/cb", "http://localhost.evil.test/cb", "javascript:alert(1)", "https://p.example/cb#f",
+            "https://p.example:443/cb", "https://p.example/a/../cb", "https://p.example/%63b", "http://127.1/cb", "http://127.0.0.2/cb"];
 
         foreach (var uri in refused)
         {

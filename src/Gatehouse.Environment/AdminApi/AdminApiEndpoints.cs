@@ -42,10 +42,10 @@ public static class AdminApiEndpoints
         return endpoints;
     }
 
-    private static async Task<Results<Ok<ClientProvisioned>, ValidationProblem>> PutClientAsync(
-        Guid clientId, ClientDescriptor descriptor, ClientProvisioning clients, EnvironmentDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ClientProvisioned>, ValidationProblem, ProblemHttpResult>> PutClientAsync(
+        Guid clientId, ClientDescriptor descriptor, ClientProvisioning clients, EnvironmentEndpoint environment, EnvironmentDbContext db, CancellationToken cancellationToken)
     {
-        var errors = ClientProvisioning.Validate(descriptor);
+        var errors = ClientProvisioning.Validate(descriptor, environment.IsSandbox, out var codes);
 
         // RFC 9700 §4.15: an app's client-credentials tokens carry its client id as the subject, so a
         // client id equal to a Class user's id would let the app pass as that user (docs/security-checklist.md CA11).
@@ -54,12 +54,43 @@ public static class AdminApiEndpoints
             errors["clientId"] = ["The client id is taken by a user of this environment."];
         }
 
-        if (errors.Count > 0)
+        Dictionary<string, object?> Extensions(bool applied, long? revision = null)
         {
-            return TypedResults.ValidationProblem(errors);
+            var extensions = new Dictionary<string, object?> { [ClientSync.SecurityStateApplied] = applied };
+            if (codes.Count > 0)
+            {
+                extensions[ClientSync.CodesExtension] = codes;
+            }
+
+            if (revision is { } r)
+            {
+                extensions[ClientSync.RevisionExtension] = r;
+            }
+
+            return extensions;
         }
 
-        return TypedResults.Ok(await clients.PutAsync(clientId, descriptor, cancellationToken));
+        // ADR 0022: a refused redirect URI or logo must not hold back a secret revocation, a suspension
+        // or a scope removal (docs/security-checklist.md PO3); anything else refuses the whole push.
+        if (errors.Keys.Any(k => !ClientSync.DeferrableFields.Contains(k)))
+        {
+            return TypedResults.ValidationProblem(errors, extensions: Extensions(applied: false));
+        }
+
+        var (applied, current) = await clients.PutAsync(clientId, descriptor, errors.Keys.ToHashSet(StringComparer.Ordinal), cancellationToken);
+        if (applied is null)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                type: ClientSync.StaleRevision,
+                title: "A newer revision of this client is already applied.",
+                detail: $"Revision {descriptor.Revision} is older than revision {current}, which this environment holds.",
+                extensions: new Dictionary<string, object?> { [ClientSync.RevisionExtension] = current });
+        }
+
+        return errors.Count > 0
+            ? TypedResults.ValidationProblem(errors, title: "Some fields were refused; the secrets, status and scopes were applied.", extensions: Extensions(applied: true, applied.Revision))
+            : TypedResults.Ok(applied);
     }
 
     private static async Task<Results<Ok<BusinessSaved>, ValidationProblem>> PutBusinessAsync(

@@ -20,9 +20,11 @@ public sealed class ClientProvisioning(
     EnvironmentDbContext db,
     SecretUseRecorder uses)
 {
-    public static Dictionary<string, string[]> Validate(ClientDescriptor descriptor)
+    /// <summary>Field → messages; <paramref name="codes"/> gets field → code where the rule has one (the contract's redirect URI rule).</summary>
+    public static Dictionary<string, string[]> Validate(ClientDescriptor descriptor, bool isSandbox, out Dictionary<string, string> codes)
     {
         var errors = new Dictionary<string, string[]>();
+        codes = [];
         if (descriptor.AppType is not (AppTypes.Client or AppTypes.Partner))
         {
             errors[nameof(descriptor.AppType)] = [$"AppType must be '{AppTypes.Client}' or '{AppTypes.Partner}'."];
@@ -51,15 +53,17 @@ public sealed class ClientProvisioning(
             errors[nameof(descriptor.Secrets)] = ["Each secret hash must be a base64 SHA-256 digest."];
         }
 
-        // OAuth 2.1 §2.3.1 / RFC 6749 §3.1.2: absolute, no fragment; exact match happens at authorize.
-        if (descriptor.RedirectUris?.FirstOrDefault(u => !Uri.TryCreate(u, UriKind.Absolute, out var uri) || !string.IsNullOrEmpty(uri.Fragment)
-                || uri.Scheme is not ("https" or "http")) is { } badUri)
+        if (descriptor.Revision < 0)
         {
-            errors[nameof(descriptor.RedirectUris)] = [$"'{badUri}' is not an absolute http(s) URI without a fragment."];
+            errors[nameof(descriptor.Revision)] = ["Revision cannot be negative."];
         }
-        else if (descriptor.RedirectUris?.FirstOrDefault(u => !IsExactRedirectUri(u)) is { } inexact)
+
+        // The portal's own rule (Gatehouse.Hosting.Contracts), with this environment's sandbox flag:
+        // exact, canonical, https unless a loopback IP literal in PIE, at most 10, no duplicates (ADR 0008).
+        if (RedirectUriRules.CheckAll(descriptor.RedirectUris, isSandbox) is { } problem)
         {
-            errors[nameof(descriptor.RedirectUris)] = [$"'{inexact}' must be in canonical form (lower-case scheme and host, a path), have no user information or '*', and use https unless it is a loopback IP literal."];
+            errors[RedirectUriRules.Field] = [problem.Message];
+            codes[RedirectUriRules.Field] = problem.Code;
         }
 
         // AZ14: query is always allowed; form_post and fragment only when registered.
@@ -71,12 +75,6 @@ public sealed class ClientProvisioning(
         if (descriptor.LogoDataUri is { } logo && !IsLogo(logo))
         {
             errors[nameof(descriptor.LogoDataUri)] = ["The logo must be a data:image/png or data:image/jpeg base64 URI of a PNG or JPEG under 100 kB."];
-        }
-
-        // One registered redirect URI must be matched exactly: no duplicates, at most 10 (ADR 0008).
-        if (descriptor.RedirectUris is { Count: > 10 })
-        {
-            errors[nameof(descriptor.RedirectUris)] = ["At most 10 redirect URIs."];
         }
 
         return errors;
@@ -106,9 +104,17 @@ public sealed class ClientProvisioning(
             : data.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]);
     }
 
-    public async Task<ClientProvisioned> PutAsync(Guid clientId, ClientDescriptor descriptor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies the desired state unless the environment already holds a newer revision (then the
+    /// result is null and <c>Current</c> that revision). Fields in <paramref name="refused"/> (only
+    /// <see cref="ClientSync.DeferrableFields"/>) are not taken from the descriptor: no redirect URI is
+    /// added (those still registered and desired stay, the others go) and the logo is dropped, while the
+    /// security state (secrets, enabled, scopes) is applied as usual (ADR 0022).
+    /// </summary>
+    public async Task<(ClientProvisioned? Applied, long Current)> PutAsync(Guid clientId, ClientDescriptor descriptor, IReadOnlySet<string> refused, CancellationToken cancellationToken)
     {
         var id = clientId.ToString();
+        var logo = refused.Contains(nameof(descriptor.LogoDataUri)) ? null : descriptor.LogoDataUri;
         var desired = new OpenIddictApplicationDescriptor
         {
             ClientId = id,
@@ -117,7 +123,7 @@ public sealed class ClientProvisioning(
             DisplayName = descriptor.DisplayName,
             ClientSecret = ClassApplicationManager.Serialize(descriptor.Enabled ? descriptor.Secrets : []),
         };
-        new ClientProperties(descriptor.AppType, descriptor.OrganisationId, descriptor.OrganisationName, descriptor.BusinessCode, descriptor.LogoDataUri, descriptor.ResponseModes).WriteTo(desired);
+        new ClientProperties(descriptor.AppType, descriptor.OrganisationId, descriptor.OrganisationName, descriptor.BusinessCode, logo, descriptor.ResponseModes, descriptor.Revision).WriteTo(desired);
 
         desired.Permissions.Add(Permissions.Endpoints.Token);
         desired.Permissions.Add(Permissions.Endpoints.Revocation);
@@ -136,10 +142,6 @@ public sealed class ClientProvisioning(
             desired.Permissions.Add(Permissions.GrantTypes.AuthorizationCode);
             desired.Permissions.Add(Permissions.ResponseTypes.Code);
             desired.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
-            foreach (var uri in descriptor.RedirectUris ?? [])
-            {
-                desired.RedirectUris.Add(new Uri(uri, UriKind.Absolute));
-            }
         }
 
         var scopes = descriptor.Scopes.Distinct(StringComparer.Ordinal).ToList();
@@ -156,6 +158,14 @@ public sealed class ClientProvisioning(
         var existing = await applications.FindByClientIdAsync(id, cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
+            // docs/security-checklist.md PO2: an older desired state never overwrites a newer one. Checked
+            // again after every lost race, on the row as it now is, so two pushes cannot both pass the check.
+            if (existing is not null && await ClientProperties.RevisionAsync(applications, existing, cancellationToken) is var current && current > descriptor.Revision)
+            {
+                return (null, current);
+            }
+
+            await SetRedirectUrisAsync(desired, descriptor, existing, refused, cancellationToken);
             try
             {
                 if (existing is not null)
@@ -184,7 +194,29 @@ public sealed class ClientProvisioning(
         // Secrets the portal no longer sends (revoked and replaced) lose their "last used" row.
         var secretIds = descriptor.Secrets.Select(s => s.Id).ToList();
         await db.Set<SecretUse>().Where(u => u.ClientId == id && !secretIds.Contains(u.SecretId)).ExecuteDeleteAsync(cancellationToken);
-        return new ClientProvisioned(clientId, scopes);
+        return (new ClientProvisioned(clientId, scopes, descriptor.Revision), descriptor.Revision);
+    }
+
+    /// <summary>Partner apps only: the desired URIs, or, when they were refused, those both registered now and still desired.</summary>
+    private async Task SetRedirectUrisAsync(OpenIddictApplicationDescriptor desired, ClientDescriptor descriptor, object? existing, IReadOnlySet<string> refused, CancellationToken cancellationToken)
+    {
+        desired.RedirectUris.Clear();
+        if (descriptor.AppType != AppTypes.Partner)
+        {
+            return;
+        }
+
+        IEnumerable<string> uris = descriptor.RedirectUris ?? [];
+        if (refused.Contains(nameof(descriptor.RedirectUris)))
+        {
+            var registered = existing is null ? [] : await applications.GetRedirectUrisAsync(existing, cancellationToken);
+            uris = uris.Where(u => registered.Contains(u, StringComparer.Ordinal));
+        }
+
+        foreach (var uri in uris.Distinct(StringComparer.Ordinal))
+        {
+            desired.RedirectUris.Add(new Uri(uri, UriKind.Absolute));
+        }
     }
 
     public async Task DeleteAsync(Guid clientId, CancellationToken cancellationToken)
@@ -228,7 +260,8 @@ public sealed class ClientProvisioning(
         var enabled = application is OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication { ClientSecret: { } stored }
             && stored != ClassApplicationManager.Serialize([]);
         var used = await db.Set<SecretUse>().AsNoTracking().Where(u => u.ClientId == id).ToListAsync(cancellationToken);
-        return new ClientState(clientId, enabled, [.. used.OrderBy(u => u.SecretId).Select(u => new ClientSecretLastUsed(u.SecretId, u.LastUsedAt))]);
+        return new ClientState(clientId, enabled, [.. used.OrderBy(u => u.SecretId).Select(u => new ClientSecretLastUsed(u.SecretId, u.LastUsedAt))],
+            await ClientProperties.RevisionAsync(applications, application, cancellationToken));
     }
 
     private async Task RevokeAsync(string clientId, CancellationToken cancellationToken)
@@ -240,18 +273,6 @@ public sealed class ClientProvisioning(
             await authorizations.RevokeByApplicationIdAsync(applicationId, cancellationToken);
         }
     }
-
-    /// <summary>
-    /// Redirect URIs are compared as exact strings at authorize (RFC 9700 §2.1), so the stored form
-    /// must be the form the partner typed: reject anything .NET would normalise (a bare origin gains
-    /// "/", an upper-case host is lowered), user information, wildcards, and plain http off loopback.
-    /// </summary>
-    private static bool IsExactRedirectUri(string value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri)
-        && uri.AbsoluteUri == value
-        && string.IsNullOrEmpty(uri.UserInfo)
-        && !value.Contains('*', StringComparison.Ordinal)
-        && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && System.Net.IPAddress.IsLoopback(ip)));
 
     private static bool IsSha256Base64(string? hash)
     {

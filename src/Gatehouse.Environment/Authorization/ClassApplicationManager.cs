@@ -53,6 +53,44 @@ public sealed class ClassApplicationManager(
         return true;
     }
 
+    /// <summary>
+    /// Exact string match (RFC 9700 §2.1), except that RFC 8252 §7.3 lets a native app listen on any
+    /// port of a loopback IP literal: http://127.0.0.1 and http://[::1] URIs match a registered one
+    /// whatever the port, if scheme, host, path and query are the same exact string. "localhost" is
+    /// not relaxed (RFC 8252 §8.3). The token endpoint compares with the URI the code was issued for,
+    /// so the same port has to be used there (docs/security-checklist.md RU13).
+    /// </summary>
+    public override async ValueTask<bool> ValidateRedirectUriAsync(OpenIddictEntityFrameworkCoreApplication application, string uri, CancellationToken cancellationToken = default)
+    {
+        if (await base.ValidateRedirectUriAsync(application, uri, cancellationToken))
+        {
+            return true;
+        }
+
+        if (WithoutLoopbackPort(uri) is not { } presented)
+        {
+            return false;
+        }
+
+        foreach (var candidate in await GetRedirectUrisAsync(application, cancellationToken))
+        {
+            if (string.Equals(WithoutLoopbackPort(candidate), presented, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>An http loopback IP literal URI in canonical form, without its port; null for anything else.</summary>
+    private static string? WithoutLoopbackPort(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp
+            && string.Equals(uri.AbsoluteUri, value, StringComparison.Ordinal)
+            && string.IsNullOrEmpty(uri.UserInfo) && string.IsNullOrEmpty(uri.Fragment) && RedirectUriRules.IsLoopbackLiteral(uri.Host)
+            ? $"{uri.Scheme}://{uri.Host}{uri.PathAndQuery}"
+            : null;
+
     protected override ValueTask<bool> ValidateClientSecretAsync(string secret, string comparand, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Match(secret, comparand) is not null);
 

@@ -11,7 +11,7 @@ public sealed record ProductionRequestRow(Guid AppId, string AppName, string Org
 
 public sealed record RedirectUriRequestRow(Guid RedirectUriId, Guid AppId, string AppName, string OrganisationName, string Uri, DateTimeOffset CreatedAt);
 
-public sealed record AdminAppRow(Guid AppId, string AppName, string OrganisationName, string Environment, string AppType, AppStatus Status, SyncState SyncState);
+public sealed record AdminAppRow(Guid AppId, string AppName, string OrganisationName, string Environment, string AppType, AppStatus Status, SyncState SyncState, string? LastSyncError = null);
 
 /// <summary>
 /// A platform admin's decisions. Each one changes the app's desired state through
@@ -34,7 +34,7 @@ public sealed class AppReviews(PortalDbContext db, AppLifecycle lifecycle, IMail
 
     public async Task<IReadOnlyList<AdminAppRow>> AllAppsAsync(CancellationToken cancellationToken) =>
         await db.Apps.AsNoTracking().Where(a => a.DeletedAt == null)
-            .Join(db.Organisations, a => a.OrganisationId, o => o.Id, (a, o) => new AdminAppRow(a.Id, a.Name, o.Name, a.EnvironmentKey, a.AppType, a.Status, a.SyncState))
+            .Join(db.Organisations, a => a.OrganisationId, o => o.Id, (a, o) => new AdminAppRow(a.Id, a.Name, o.Name, a.EnvironmentKey, a.AppType, a.Status, a.SyncState, a.LastSyncError))
             .ToListAsync(cancellationToken);
 
     public async Task<LifecycleErrors> ApproveAppAsync(Member admin, Guid appId, CancellationToken cancellationToken)

@@ -68,7 +68,14 @@ public sealed class App
 
     public SyncState SyncState { get; set; }
 
+    /// <summary>Why the last push failed; shown as "Sync failed: …" once <see cref="SyncState"/> is Failed.</summary>
     public string? LastSyncError { get; set; }
+
+    /// <summary>Failed pushes of the current revision in a row (an environment that could not be reached or answered in error).</summary>
+    public int SyncAttempts { get; set; }
+
+    /// <summary>When the provisioning worker may try the current revision again (backoff); null: at its next pass.</summary>
+    public DateTimeOffset? NextSyncAt { get; set; }
 
     public DateTimeOffset? LastSyncedAt { get; set; }
 }

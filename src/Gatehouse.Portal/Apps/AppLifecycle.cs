@@ -14,6 +14,9 @@ public sealed record AppFields(string? Name, string? Description, string? Contac
 /// <summary>Field errors keyed like the management API's JSON (name, contactEmail, ...); empty means success.</summary>
 public sealed class LifecycleErrors : Dictionary<string, string[]>
 {
+    /// <summary>Field → a stable error code, where the rule has one (the environment's, for contract rules such as redirect URIs).</summary>
+    public Dictionary<string, string> Codes { get; } = [];
+
     public LifecycleErrors Add(string field, string message)
     {
         this[field] = [message];
@@ -21,6 +24,13 @@ public sealed class LifecycleErrors : Dictionary<string, string[]>
     }
 
     public static LifecycleErrors One(string field, string message) => new LifecycleErrors().Add(field, message);
+
+    public static LifecycleErrors One(string field, RedirectUriProblem problem)
+    {
+        var errors = One(field, problem.Message);
+        errors.Codes[field] = problem.Code;
+        return errors;
+    }
 }
 
 public sealed record AppCreated(App App, string Secret);
@@ -194,15 +204,22 @@ public sealed class AppLifecycle(PortalDbContext db, PortalEnvironments environm
 
         var isSandbox = environments.Find(app.EnvironmentKey)?.IsSandbox == true;
         var live = app.RedirectUris.Where(u => u.Status != RedirectUriStatus.Rejected).ToList();
-        if (RedirectUriRules.Check(uri, isSandbox, live.Count) is { } problem)
+        // The environment's own rule (Gatehouse.Hosting.Contracts), with its code and message, so the
+        // portal never stores a URI the environment would refuse (docs/security-checklist.md §1.1).
+        if (RedirectUriRules.Check(uri, isSandbox) is { } problem)
         {
             return (null, LifecycleErrors.One("uri", problem));
+        }
+
+        if (live.Count >= RedirectUriRules.MaxPerApp)
+        {
+            return (null, LifecycleErrors.One("uri", RedirectUriRules.TooMany));
         }
 
         // Exact string comparison, as the authorization server does.
         if (app.RedirectUris.Any(u => string.Equals(u.Uri, uri, StringComparison.Ordinal)))
         {
-            return (null, LifecycleErrors.One("uri", "That redirect URI is already registered."));
+            return (null, LifecycleErrors.One("uri", RedirectUriRules.Duplicate));
         }
 
         var added = new AppRedirectUri
@@ -259,6 +276,8 @@ public sealed class AppLifecycle(PortalDbContext db, PortalEnvironments environm
             app.Revision++;
             app.SyncState = SyncState.Pending;
             app.LastSyncError = null;
+            app.SyncAttempts = 0;
+            app.NextSyncAt = null;
         }
 
         audit.Add(action, AuditOutcome.Success, app.OrganisationId, $"app:{app.Id}", app.EnvironmentKey, details, actor.DeveloperId, actor.Email);

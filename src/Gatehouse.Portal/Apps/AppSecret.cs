@@ -1,3 +1,4 @@
+using Gatehouse.Hosting.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

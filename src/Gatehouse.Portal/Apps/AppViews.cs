@@ -12,9 +12,13 @@ public static class AppViews
         _ => appType,
     };
 
-    public static string SyncStatus(SyncState state, string? error, string environmentName) => state == SyncState.Synced
-        ? $"In sync with {environmentName}"
-        : $"Pending sync: {error ?? $"waiting to be pushed to {environmentName}."}";
+    /// <summary>A failed sync says so with its reason (ADR 0022): it is not retried until the app changes.</summary>
+    public static string SyncStatus(SyncState state, string? error, string environmentName) => state switch
+    {
+        SyncState.Synced => $"In sync with {environmentName}",
+        SyncState.Failed => $"Sync failed: {error ?? $"{environmentName} did not accept the app."}",
+        _ => $"Pending sync: {error ?? $"waiting to be pushed to {environmentName}."}",
+    };
 
     public static string Hint(string secretHint) => "••••" + secretHint;
 

@@ -21,4 +21,11 @@ public static class LifecycleErrorsExtensions
             }
         }
     }
+
+    /// <summary>
+    /// ProblemDetails extensions for the management API: <c>codes</c> (field → code) when a rule has
+    /// codes, the same ones the environment's admin API answers with for contract rules.
+    /// </summary>
+    public static Dictionary<string, object?>? ProblemExtensions(this LifecycleErrors errors) =>
+        errors.Codes.Count == 0 ? null : new Dictionary<string, object?> { ["codes"] = errors.Codes };
 }

@@ -70,7 +70,7 @@ public static class ManagementApiEndpoints
         var (created, errors) = await lifecycle.CreateAsync(member, new AppFields(body.Name, body.Description, body.ContactEmail, body.LogoUrl), body.Environment, body.AppType, cancellationToken);
         if (created is null)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors, extensions: errors.ProblemExtensions());
         }
 
         return TypedResults.Created($"{BasePath}/apps/{created.App.Id}", new CreatedAppResource(await ReloadAsync(http, lifecycle, member, created.App.Id, clock, cancellationToken), created.Secret));
@@ -96,7 +96,7 @@ public static class ManagementApiEndpoints
         }
 
         var errors = await lifecycle.DeleteAsync(member, app, cancellationToken);
-        return errors.Count > 0 ? TypedResults.ValidationProblem(errors) : TypedResults.NoContent();
+        return errors.Count > 0 ? TypedResults.ValidationProblem(errors, extensions: errors.ProblemExtensions()) : TypedResults.NoContent();
     }
 
     private static Task<Results<Ok<AppResource>, ValidationProblem, ProblemHttpResult>> SelectApisAsync(
@@ -117,7 +117,7 @@ public static class ManagementApiEndpoints
         var (issued, errors) = await lifecycle.RotateSecretAsync(member, app, body?.PreviousSecretExpiresAt ?? now.AddDays(7), cancellationToken);
         if (issued is null)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors, extensions: errors.ProblemExtensions());
         }
 
         var s = issued.Secret;
@@ -155,7 +155,7 @@ public static class ManagementApiEndpoints
         var (created, errors) = await lifecycle.CreateProductionTwinAsync(member, source, cancellationToken);
         if (created is null)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors, extensions: errors.ProblemExtensions());
         }
 
         return TypedResults.Created($"{BasePath}/apps/{created.App.Id}", new CreatedAppResource(await ReloadAsync(http, lifecycle, member, created.App.Id, clock, cancellationToken), created.Secret));
@@ -174,7 +174,7 @@ public static class ManagementApiEndpoints
         var errors = await action(member, app);
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors, extensions: errors.ProblemExtensions());
         }
 
         return TypedResults.Ok(await ReloadAsync(http, lifecycle, member, id, clock, cancellationToken));

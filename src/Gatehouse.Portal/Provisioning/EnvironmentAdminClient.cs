@@ -7,8 +7,34 @@ namespace Gatehouse.Portal.Provisioning;
 /// <summary>Typed client for an environment's admin API (the contract in Gatehouse.Hosting.Contracts).</summary>
 public sealed class EnvironmentAdminClient(HttpClient http)
 {
-    public Task<ClientProvisioned> PutClientAsync(EnvironmentEndpoint environment, Guid clientId, ClientDescriptor descriptor, CancellationToken cancellationToken) =>
-        PutAsync<ClientDescriptor, ClientProvisioned>(environment, EnvironmentAdminApi.Client(clientId), descriptor, cancellationToken);
+    /// <summary>
+    /// Pushes the client's desired state (ADR 0022). A refusal comes back as <see cref="EnvironmentValidationException"/>
+    /// (with whether the security state was applied anyway), an older revision than the environment's as
+    /// <see cref="StaleRevisionException"/>.
+    /// </summary>
+    public async Task<ClientProvisioned> PutClientAsync(EnvironmentEndpoint environment, Guid clientId, ClientDescriptor descriptor, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(environment, HttpMethod.Put, EnvironmentAdminApi.Client(clientId), JsonContent.Create(descriptor), cancellationToken);
+        if (response.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+            var problem = await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ProblemDetails>(cancellationToken);
+            if (problem?.Type == ClientSync.StaleRevision && problem.Extensions.TryGetValue(ClientSync.RevisionExtension, out var revision)
+                && revision is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Number } number)
+            {
+                throw new StaleRevisionException(number.GetInt64());
+            }
+        }
+
+        if (response.StatusCode == System.Net.HttpStatusCode.BadRequest)
+        {
+            var problem = await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Http.HttpValidationProblemDetails>(cancellationToken);
+            var applied = problem?.Extensions.TryGetValue(ClientSync.SecurityStateApplied, out var value) == true
+                && value is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.True };
+            throw new EnvironmentValidationException(problem?.Errors ?? new Dictionary<string, string[]>()) { SecurityStateApplied = applied };
+        }
+
+        return await ReadAsync<ClientProvisioned>(environment, response, cancellationToken);
+    }
 
     public Task<SandboxProvisioned> PutSandboxAsync(EnvironmentEndpoint environment, Guid organisationId, SandboxRequest request, CancellationToken cancellationToken) =>
         PutAsync<SandboxRequest, SandboxProvisioned>(environment, EnvironmentAdminApi.Sandbox(organisationId), request, cancellationToken);
@@ -141,4 +167,13 @@ public sealed class EnvironmentAdminException(string message) : Exception(messag
 public sealed class EnvironmentValidationException(IDictionary<string, string[]> errors) : Exception("The environment refused the request as invalid.")
 {
     public IDictionary<string, string[]> Errors { get; } = errors;
+
+    /// <summary>A client push whose refused fields were deferrable: secrets, status and scopes were applied (ADR 0022).</summary>
+    public bool SecurityStateApplied { get; init; }
+}
+
+/// <summary>409: the environment already holds a newer revision of the client (<paramref name="current"/>).</summary>
+public sealed class StaleRevisionException(long current) : Exception($"The environment holds revision {current}.")
+{
+    public long Current { get; } = current;
 }

@@ -20,11 +20,15 @@ public sealed class Provisioner(
     OrganisationMembership membership,
     TimeProvider clock,
     ILogger<Provisioner> logger,
-    LogoFetcher logos)
+    LogoFetcher logos,
+    Microsoft.Extensions.Options.IOptions<ProvisioningOptions> options)
 {
     public const string WaitingForSandbox = "waiting for the organisation's PIE sandbox business to be created.";
 
-    /// <summary>Retries every sandbox and app that is not yet in sync.</summary>
+    /// <summary>
+    /// Retries every sandbox, every app whose push is pending and due (backoff), and every deletion
+    /// not yet confirmed: an app whose sync failed waits for its next change (ADR 0022).
+    /// </summary>
     public async Task SyncPendingAsync(CancellationToken cancellationToken)
     {
         if (environments.Sandbox is not null)
@@ -39,13 +43,15 @@ public sealed class Provisioner(
             }
         }
 
+        // NextSyncAt is compared here, not in SQL: SQLite cannot compare DateTimeOffset values.
+        var now = clock.GetUtcNow();
         var apps = await db.Apps.AsNoTracking()
-            .Where(a => a.SyncState != SyncState.Synced)
+            .Where(a => a.SyncState == SyncState.Pending || (a.DeletedAt != null && a.SyncState != SyncState.Synced))
             .OrderBy(a => a.Id)
-            .Select(a => a.Id).Take(100).ToListAsync(cancellationToken);
-        foreach (var id in apps)
+            .Select(a => new { a.Id, a.NextSyncAt }).Take(100).ToListAsync(cancellationToken);
+        foreach (var app in apps.Where(a => a.NextSyncAt is not { } next || next <= now))
         {
-            await SyncAppAsync(id, cancellationToken);
+            await SyncAppAsync(app.Id, cancellationToken);
         }
     }
 
@@ -87,7 +93,9 @@ public sealed class Provisioner(
     }
 
     /// <summary>Pushes one app as an OAuth client to its environment and records the outcome.</summary>
-    public async Task SyncAppAsync(Guid appId, CancellationToken cancellationToken)
+    public Task SyncAppAsync(Guid appId, CancellationToken cancellationToken) => SyncAppAsync(appId, supersededPushes: 0, cancellationToken);
+
+    private async Task SyncAppAsync(Guid appId, int supersededPushes, CancellationToken cancellationToken)
     {
         var app = await db.Apps.AsNoTracking().Include(a => a.Secrets).Include(a => a.RedirectUris)
             .SingleOrDefaultAsync(a => a.Id == appId, cancellationToken);
@@ -109,7 +117,7 @@ public sealed class Provisioner(
             var (deleted, deleteError) = await CallAsync(environment, app.LastSyncError, () => admin.DeleteClientAsync(environment, app.ClientId, cancellationToken), cancellationToken);
             if (deleted is null)
             {
-                await RecordAsync(app, SyncState.Failed, deleteError, cancellationToken);
+                await RecordFailureAsync(app, deleteError!, cancellationToken);
             }
             else
             {
@@ -147,10 +155,46 @@ public sealed class Provisioner(
             // Not approved (or suspended): the client exists but every credential gets invalid_client.
             Enabled: app.Status == AppStatus.Active,
             // The consent page shows the logo from these bytes, never from the developer's host (ADR 0012).
-            LogoDataUri: await logos.DataUriAsync(app.LogoUrl, cancellationToken));
+            LogoDataUri: await logos.DataUriAsync(app.LogoUrl, cancellationToken),
+            // The environment refuses a revision older than the one it holds (docs/security-checklist.md PO2).
+            Revision: app.Revision);
 
-        var (result, error) = await CallAsync(environment, app.LastSyncError, () => admin.PutClientAsync(environment, app.ClientId, descriptor, cancellationToken), cancellationToken);
-        await RecordAsync(app, result is null ? SyncState.Failed : SyncState.Synced, error, cancellationToken);
+        var name = string.IsNullOrEmpty(environment.DisplayName) ? environment.Url : environment.DisplayName;
+        try
+        {
+            var (result, error) = await CallAsync(environment, app.LastSyncError, () => admin.PutClientAsync(environment, app.ClientId, descriptor, cancellationToken), cancellationToken);
+            if (result is null)
+            {
+                await RecordFailureAsync(app, error!, cancellationToken);
+            }
+            else
+            {
+                await RecordAsync(app, SyncState.Synced, null, cancellationToken);
+            }
+        }
+        catch (EnvironmentValidationException e)
+        {
+            // Refused as invalid: the same push would be refused again, so no retry until the app changes
+            // (PO5). A refused redirect URI or logo did not hold back the security state (PO3).
+            var reason = $"{name} refused it: {string.Join(" ", e.Errors.SelectMany(f => f.Value))}"
+                + (e.SecurityStateApplied ? " Its secrets, status and API access were applied; change the app to finish the sync." : "");
+            logger.LogWarning("Provisioning app {AppId} into {Environment} refused: {Error}", app.Id, name, reason);
+            await RecordAsync(app, SyncState.Failed, reason, cancellationToken);
+        }
+        catch (StaleRevisionException e)
+        {
+            // 409: a newer push of this app reached the environment first. If this portal holds a newer
+            // revision than the one just refused, push that one (PO4); synced is recorded only for the
+            // revision the environment accepted.
+            var newest = await db.Apps.AsNoTracking().Where(a => a.Id == app.Id).Select(a => (int?)a.Revision).SingleOrDefaultAsync(cancellationToken);
+            if (newest > app.Revision && supersededPushes < 3)
+            {
+                await SyncAppAsync(appId, supersededPushes + 1, cancellationToken);
+                return;
+            }
+
+            await RecordAsync(app, SyncState.Failed, $"{name} holds revision {e.Current} of this app, newer than this portal's revision {app.Revision}.", cancellationToken);
+        }
     }
 
     /// <summary>
@@ -217,8 +261,37 @@ public sealed class Provisioner(
         await db.Apps.Where(a => a.Id == app.Id && a.Revision == app.Revision)
             .ExecuteUpdateAsync(
                 s => s.SetProperty(a => a.SyncState, state)
-                    .SetProperty(a => a.LastSyncError, error)
+                    .SetProperty(a => a.LastSyncError, error == null ? null : error.Substring(0, Math.Min(error.Length, 1000)))
+                    .SetProperty(a => a.SyncAttempts, 0)
+                    .SetProperty(a => a.NextSyncAt, (DateTimeOffset?)null)
                     .SetProperty(a => a.LastSyncedAt, a => state == SyncState.Synced ? now : a.LastSyncedAt),
+                cancellationToken);
+    }
+
+    /// <summary>
+    /// A push that did not get an answer (unreachable, timeout, an error status): retried with
+    /// exponential backoff, and after <see cref="ProvisioningOptions.MaxAttempts"/> shown as failed with
+    /// its reason (PO5). A deletion keeps being retried at the longest interval: it must arrive.
+    /// </summary>
+    private async Task RecordFailureAsync(App app, string error, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var attempts = app.SyncAttempts + 1;
+        var delay = TimeSpan.FromSeconds(Math.Min(settings.MaxBackoffSeconds, settings.IntervalSeconds * Math.Pow(2, Math.Min(attempts - 1, 20))));
+        var next = clock.GetUtcNow() + delay;
+        var givenUp = attempts >= settings.MaxAttempts;
+        var state = givenUp && app.DeletedAt is null ? SyncState.Failed : SyncState.Pending;
+        var message = givenUp && app.DeletedAt is null
+            ? error.Replace("; retrying automatically.", ".", StringComparison.Ordinal).Replace(" Retrying automatically.", "", StringComparison.Ordinal)
+                + $" Gave up after {attempts} attempts; the next change to the app tries again."
+            : error;
+
+        await db.Apps.Where(a => a.Id == app.Id && a.Revision == app.Revision)
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(a => a.SyncState, state)
+                    .SetProperty(a => a.LastSyncError, message[..Math.Min(message.Length, 1000)])
+                    .SetProperty(a => a.SyncAttempts, attempts)
+                    .SetProperty(a => a.NextSyncAt, next),
                 cancellationToken);
     }
 

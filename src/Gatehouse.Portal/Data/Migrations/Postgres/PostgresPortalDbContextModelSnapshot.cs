@@ -206,6 +206,9 @@ namespace Gatehouse.Portal.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<DateTimeOffset?>("NextSyncAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("uuid");
 
@@ -232,6 +235,9 @@ namespace Gatehouse.Portal.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
+
+                    b.Property<int>("SyncAttempts")
+                        .HasColumnType("integer");
 
                     b.Property<string>("SyncState")
                         .IsRequired()

@@ -200,6 +200,9 @@ namespace Gatehouse.Portal.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTimeOffset?>("NextSyncAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("TEXT");
 
@@ -226,6 +229,9 @@ namespace Gatehouse.Portal.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("SyncAttempts")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("SyncState")
                         .IsRequired()

@@ -1,8 +1,12 @@
-using Gatehouse.Portal.Apps;
+using Gatehouse.Hosting.Contracts;
 
-namespace Gatehouse.Portal.Tests.Apps;
+namespace Gatehouse.Hosting.Tests.Contracts;
 
-/// <summary>docs/security-checklist.md §1.1, registration side: each case refused (or accepted) at save time.</summary>
+/// <summary>
+/// docs/security-checklist.md §1.1, registration side: the one rule both planes call, each case refused
+/// (or accepted). That the portal and the environment refuse the same cases over HTTP is checked in
+/// the portal's RedirectUriRuleBothPlanesTests.
+/// </summary>
 public sealed class RedirectUriRulesTests
 {
     [Theory]
@@ -49,7 +53,7 @@ public sealed class RedirectUriRulesTests
     [InlineData("https://p.example/cb")]
     [InlineData("https://p.example/cb?tenant=1")]
     [InlineData("https://p.example:8443/oauth/callback")]
-    [InlineData("HTTPS://P.EXAMPLE/CB")]
+    [InlineData("https://p.example/")]
     public void Check_Https_AcceptedEverywhere(string uri)
     {
         Assert.Null(RedirectUriRules.Check(uri, isSandbox: true));
@@ -63,14 +67,35 @@ public sealed class RedirectUriRulesTests
     public void Check_LoopbackHttp_OnlyInPie(string uri)
     {
         Assert.Null(RedirectUriRules.Check(uri, isSandbox: true));
-        Assert.Contains("PIE", RedirectUriRules.Check(uri, isSandbox: false), StringComparison.Ordinal);
+        Assert.Contains("PIE", RedirectUriRules.Check(uri, isSandbox: false)?.Message, StringComparison.Ordinal);
+    }
+
+    // Issue 13 finding 2: the forms the environment (exact match on .NET's form) always refused, and
+    // loopback addresses other than the two literals (the portal's stricter rule).
+    [Theory]
+    [InlineData("https://app.example.com", "redirect_uri_not_canonical")]
+    [InlineData("HTTPS://P.EXAMPLE/CB", "redirect_uri_not_canonical")]
+    [InlineData("https://P.example/cb", "redirect_uri_not_canonical")]
+    [InlineData("https://p.example:443/cb", "redirect_uri_not_canonical")]
+    [InlineData("https://p.example/a/../cb", "redirect_uri_not_canonical")]
+    [InlineData("https://p.example/%63b", "redirect_uri_not_canonical")]
+    [InlineData("https://p.example/cb?x=%41", "redirect_uri_not_canonical")]
+    [InlineData("http://127.1/cb", "redirect_uri_not_canonical")]
+    [InlineData("http://127.0.0.1:80/cb", "redirect_uri_not_canonical")]
+    [InlineData("http://127.0.0.2/cb", "redirect_uri_https_required")]
+    [InlineData("http://[0:0:0:0:0:0:0:1]/cb", "redirect_uri_not_canonical")]
+    public void Check_NotAsTheAuthorizationServerComparesIt_RefusedWithCode(string uri, string code)
+    {
+        Assert.Equal(code, RedirectUriRules.Check(uri, isSandbox: true)?.Code);
+        Assert.NotNull(RedirectUriRules.Check(uri, isSandbox: false));
     }
 
     [Fact]
     public void Check_MoreThanMax_Refused()
     {
-        Assert.Null(RedirectUriRules.Check("https://p.example/cb", isSandbox: true, existingCount: RedirectUriRules.MaxPerApp - 1));
-        Assert.NotNull(RedirectUriRules.Check("https://p.example/cb", isSandbox: true, existingCount: RedirectUriRules.MaxPerApp));
+        Assert.Null(RedirectUriRules.CheckAll([.. Enumerable.Range(0, RedirectUriRules.MaxPerApp).Select(i => $"https://p.example/cb{i}")], isSandbox: true));
+        Assert.Equal("redirect_uri_too_many", RedirectUriRules.CheckAll([.. Enumerable.Range(0, RedirectUriRules.MaxPerApp + 1).Select(i => $"https://p.example/cb{i}")], isSandbox: true)?.Code);
+        Assert.Equal("redirect_uri_duplicate", RedirectUriRules.CheckAll(["https://p.example/cb", "https://p.example/cb"], isSandbox: true)?.Code);
     }
 
     [Fact]
