@@ -88,6 +88,8 @@ public static class AuthorizationRegistration
             {
                 o.UseEntityFrameworkCore().UseDbContext<EnvironmentDbContext>();
                 o.ReplaceApplicationManager<OpenIddictEntityFrameworkCoreApplication, ClassApplicationManager>();
+                o.ReplaceTokenManager<OpenIddictEntityFrameworkCoreToken, StoreFailureTokenManager>();
+                o.ReplaceAuthorizationManager<OpenIddictEntityFrameworkCoreAuthorization, StoreFailureAuthorizationManager>();
             })
             .AddServer(o =>
             {
@@ -169,7 +171,6 @@ public static class AuthorizationRegistration
         services.AddOptions<OpenIddictValidationOptions>().Configure<TimeProvider>((o, time) => o.TimeProvider = time);
         services.AddOptions<OpenIddictCoreOptions>().Configure<TimeProvider>((o, time) => o.TimeProvider = time);
         services.AddScoped<ConnectionStore>();
-        services.AddExceptionHandler<DatabaseUnavailableHandler>();
         services.AddTransportSecurity(environmentKey, environment);
         return services;
     }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Gatehouse.Environment.Data;
+using Gatehouse.Hosting.Database;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.Extensions.Hosting;
@@ -74,16 +75,27 @@ public sealed class SecretUseRecorder(TimeProvider time)
     public void Complete() => channel.Writer.TryComplete();
 }
 
-/// <summary>One writer (SQLite prefers it, docs/stack-notes.md) that upserts queued uses; whatever is queued at shutdown is flushed.</summary>
-public sealed class SecretUseWriter(SecretUseRecorder recorder, IServiceScopeFactory scopes, ILogger<SecretUseWriter> logger) : BackgroundService
+/// <summary>
+/// One writer (SQLite prefers it, docs/stack-notes.md) that upserts queued uses; whatever is queued at
+/// shutdown is flushed. A stalled store never stops it (docs/security-checklist.md ST1): the batch is
+/// kept and written again after a backoff.
+/// </summary>
+public sealed class SecretUseWriter(SecretUseRecorder recorder, IServiceScopeFactory scopes, TimeProvider time, ILogger<SecretUseWriter> logger) : BackgroundService
 {
+    private readonly StoreBackoff backoff = new(time);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var batch = new Dictionary<(string, Guid), SecretUse>();
         try
         {
             while (await recorder.Reader.WaitToReadAsync(stoppingToken))
             {
-                await WriteQueuedAsync();
+                Take(batch);
+                if (!await WriteAsync(batch, stoppingToken))
+                {
+                    break;
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -91,50 +103,74 @@ public sealed class SecretUseWriter(SecretUseRecorder recorder, IServiceScopeFac
         }
 
         recorder.Complete();
-        await WriteQueuedAsync();
+        do
+        {
+            Take(batch);
+        }
+        while (batch.Count > 0 && await WriteAsync(batch, stoppingToken));
     }
 
-    private async Task WriteQueuedAsync()
+    private void Take(Dictionary<(string, Guid), SecretUse> batch)
     {
-        var batch = new Dictionary<(string, Guid), SecretUse>();
         while (batch.Count < 500 && recorder.Reader.TryRead(out var use))
         {
-            batch[(use.ClientId, use.SecretId)] = use;
-        }
-
-        if (batch.Count == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<EnvironmentDbContext>();
-            var clientIds = batch.Keys.Select(k => k.Item1).Distinct().ToList();
-            var existing = await db.Set<SecretUse>().Where(u => clientIds.Contains(u.ClientId)).ToListAsync();
-            foreach (var use in batch.Values)
+            // A later use of the same secret replaces an earlier one still waiting.
+            if (!batch.TryGetValue((use.ClientId, use.SecretId), out var queued) || use.LastUsedAt > queued.LastUsedAt)
             {
-                if (existing.FirstOrDefault(e => e.ClientId == use.ClientId && e.SecretId == use.SecretId) is { } row)
+                batch[(use.ClientId, use.SecretId)] = use;
+            }
+        }
+    }
+
+    /// <summary>Writes the batch, retrying while the store is unavailable. False: the host stops and the batch is not written.</summary>
+    private async Task<bool> WriteAsync(Dictionary<(string, Guid), SecretUse> batch, CancellationToken stoppingToken)
+    {
+        while (batch.Count > 0)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<EnvironmentDbContext>();
+                var clientIds = batch.Keys.Select(k => k.Item1).Distinct().ToList();
+                var existing = await db.Set<SecretUse>().Where(u => clientIds.Contains(u.ClientId)).ToListAsync(CancellationToken.None);
+                foreach (var use in batch.Values)
                 {
-                    if (use.LastUsedAt > row.LastUsedAt)
+                    if (existing.FirstOrDefault(e => e.ClientId == use.ClientId && e.SecretId == use.SecretId) is { } row)
                     {
-                        row.LastUsedAt = use.LastUsedAt;
+                        if (use.LastUsedAt > row.LastUsedAt)
+                        {
+                            row.LastUsedAt = use.LastUsedAt;
+                        }
+                    }
+                    else
+                    {
+                        // A fresh entity per attempt: a failed attempt's context is gone with its scope.
+                        db.Add(new SecretUse { ClientId = use.ClientId, SecretId = use.SecretId, LastUsedAt = use.LastUsedAt });
                     }
                 }
-                else
+
+                await db.SaveChangesAsync(CancellationToken.None);
+                backoff.Succeeded();
+                batch.Clear();
+            }
+            catch (Exception e) when (StoreErrors.IsUnavailable(e))
+            {
+                logger.LogWarning(e, "Store unavailable; keeping the last use of {Count} client secrets to write again.", batch.Count);
+                if (!await backoff.WaitAsync(stoppingToken))
                 {
-                    db.Add(use);
+                    logger.LogError("Stopped with the store unavailable: the last use of {Count} client secrets not written.", batch.Count);
+                    return false;
                 }
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // "Last used" is information for the developer: a write the store refuses is dropped, never retried forever.
+                logger.LogWarning(e, "Could not record the last use of {Count} client secrets.", batch.Count);
+                batch.Clear();
+            }
+        }
 
-            await db.SaveChangesAsync();
-        }
-        catch (Exception e) when (e is DbUpdateException or InvalidOperationException)
-        {
-            // "Last used" is information for the developer: losing one write must never break authentication.
-            logger.LogWarning(e, "Could not record the last use of {Count} client secrets.", batch.Count);
-        }
+        return true;
     }
 }
 

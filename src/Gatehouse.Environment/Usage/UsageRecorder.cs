@@ -5,6 +5,7 @@ using Gatehouse.Environment.Data;
 using Gatehouse.Environment.PartnerApi;
 using Gatehouse.Environment.Sandbox;
 using Gatehouse.Hosting.Contracts;
+using Gatehouse.Hosting.Database;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -31,11 +32,15 @@ public sealed class UsageRecorder
 /// <summary>
 /// Writes usage records in batches (up to 200, or whatever arrived within a second), and flushes
 /// what is left when the host stops. SQLite suffers under many concurrent writers (docs/stack-notes.md), so
-/// one writer with short transactions it is.
+/// one writer with short transactions it is. A stalled or unreachable store never stops it
+/// (docs/security-checklist.md ST1): the batch is kept and written again after a backoff, while new
+/// records wait in the channel, so nothing queued is lost to an outage.
 /// </summary>
-public sealed class UsageWriter(UsageRecorder recorder, IServiceScopeFactory scopes, ILogger<UsageWriter> logger) : BackgroundService
+public sealed class UsageWriter(UsageRecorder recorder, IServiceScopeFactory scopes, TimeProvider time, ILogger<UsageWriter> logger) : BackgroundService
 {
     public const int BatchSize = 200;
+
+    private readonly StoreBackoff backoff = new(time);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -61,50 +66,80 @@ public sealed class UsageWriter(UsageRecorder recorder, IServiceScopeFactory sco
                     // The second is up: write what we have.
                 }
 
-                await WriteAsync(batch, CancellationToken.None);
+                if (!await WriteAsync(batch, stoppingToken))
+                {
+                    break;
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
 
-        // Shutdown: drain what is still queued.
+        // Shutdown: drain what is still queued, one attempt per batch (the host is going away).
         recorder.Complete();
+        var rest = new List<UsageRecord>(batch);
+        batch.Clear();
         while (recorder.Reader.TryRead(out var record))
         {
-            batch.Add(record);
-            if (batch.Count >= BatchSize)
+            rest.Add(record);
+        }
+
+        var written = 0;
+        foreach (var chunk in rest.Chunk(BatchSize))
+        {
+            batch.AddRange(chunk);
+            if (!await WriteAsync(batch, stoppingToken))
             {
-                await WriteAsync(batch, CancellationToken.None);
+                logger.LogError("Stopped with the usage store unavailable: {Count} usage records not written.", rest.Count - written);
+                return;
+            }
+
+            written += chunk.Length;
+        }
+    }
+
+    /// <summary>Writes the batch, retrying while the store is unavailable. False: the host stops and the batch is not written.</summary>
+    private async Task<bool> WriteAsync(List<UsageRecord> batch, CancellationToken stoppingToken)
+    {
+        while (batch.Count > 0)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<EnvironmentDbContext>();
+                db.UsageRecords.AddRange(batch);
+                await db.SaveChangesAsync(CancellationToken.None);
+                if (backoff.Failures > 0)
+                {
+                    logger.LogInformation("Usage store back after {Failures} failed attempt(s); {Count} records written.", backoff.Failures, batch.Count);
+                }
+
+                backoff.Succeeded();
+                batch.Clear();
+            }
+            catch (Exception e) when (StoreErrors.IsUnavailable(e))
+            {
+                logger.LogWarning(e, "Usage store unavailable; keeping {Count} records to write again.", batch.Count);
+                foreach (var record in batch)
+                {
+                    record.Id = 0; // the failed attempt may have left generated keys on the entities
+                }
+
+                if (!await backoff.WaitAsync(stoppingToken))
+                {
+                    return false;
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Not an outage (a record the store refuses): writing it again would fail forever.
+                logger.LogError(e, "Could not write {Count} usage records; dropped.", batch.Count);
+                batch.Clear();
             }
         }
 
-        await WriteAsync(batch, CancellationToken.None);
-    }
-
-    private async Task WriteAsync(List<UsageRecord> batch, CancellationToken cancellationToken)
-    {
-        if (batch.Count == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<EnvironmentDbContext>();
-            db.UsageRecords.AddRange(batch);
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (Exception e) when (e is DbUpdateException or InvalidOperationException)
-        {
-            // Usage is telemetry: losing a batch must never take the API down.
-            logger.LogWarning(e, "Could not write {Count} usage records.", batch.Count);
-        }
-        finally
-        {
-            batch.Clear();
-        }
+        return true;
     }
 }
 
@@ -128,10 +163,11 @@ public sealed class UsageFilter(UsageRecorder recorder, TimeProvider time) : IEn
             {
                 At = at,
                 AtUnixMs = at.ToUnixTimeMilliseconds(),
-                ClientId = http.User.ClientId(),
-                BusinessCode = http.User.GetClaim(ClassClaims.BusinessCode),
-                Method = http.Request.Method,
-                Operation = operation,
+                // Cut to the columns' lengths: a record the store refuses would be dropped with its batch.
+                ClientId = Fit(http.User.ClientId(), 100),
+                BusinessCode = Fit(http.User.GetClaim(ClassClaims.BusinessCode), 32),
+                Method = Fit(http.Request.Method, 8)!,
+                Operation = Fit(operation, 200)!,
                 Status = http.Response.StatusCode,
                 LatencyMs = time.GetElapsedTime(started).TotalMilliseconds,
                 CorrelationId = correlationId,
@@ -140,6 +176,8 @@ public sealed class UsageFilter(UsageRecorder recorder, TimeProvider time) : IEn
         });
         return await next(context);
     }
+
+    private static string? Fit(string? value, int length) => value is { Length: var n } && n > length ? value[..length] : value;
 }
 
 public sealed record UsageRecordView(DateTimeOffset At, string? ClientId, string? BusinessCode, string Method, string Operation, int Status, double LatencyMs, string CorrelationId);

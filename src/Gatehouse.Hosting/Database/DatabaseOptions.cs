@@ -13,6 +13,16 @@ public sealed class DatabaseOptions
     /// <c>{DataDirectory}/{defaultFileName}</c>.
     /// </summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// How long one command may wait for the store, in seconds: the command timeout, and on SQLite
+    /// also how long it waits for another writer's lock (busy timeout). Short, so a stalled store
+    /// gives a fast 503 instead of holding requests (docs/security-checklist.md DB3, ST2).
+    /// </summary>
+    [Range(1, 300)]
+    public int CommandTimeoutSeconds { get; set; } = DefaultCommandTimeoutSeconds;
+
+    public const int DefaultCommandTimeoutSeconds = 5;
 }
 
 public enum DatabaseProvider

@@ -28,12 +28,12 @@ public static class DatabaseRegistration
         switch (database.Provider)
         {
             case DatabaseProvider.Sqlite:
-                var sqlite = string.IsNullOrWhiteSpace(database.ConnectionString)
+                var sqlite = SqliteConnectionStrings.WithTimeout(string.IsNullOrWhiteSpace(database.ConnectionString)
                     ? SqliteConnectionStrings.ForFile(sqliteFilePath)
-                    : database.ConnectionString;
+                    : database.ConnectionString, database.CommandTimeoutSeconds);
                 services.AddDbContext<TContext, TSqliteContext>(o =>
                 {
-                    o.UseSqlite(sqlite, s => s.CommandTimeout(30));
+                    o.UseSqlite(sqlite, s => s.CommandTimeout(database.CommandTimeoutSeconds));
                     configure?.Invoke(o);
                 });
                 break;
@@ -45,7 +45,10 @@ public static class DatabaseRegistration
 
                 services.AddDbContext<TContext, TPostgresContext>(o =>
                 {
-                    o.UseNpgsql(database.ConnectionString, n => n.EnableRetryOnFailure(3));
+                    // Retries stay few and short: a stalled server must still give a prompt 503.
+                    o.UseNpgsql(database.ConnectionString, n => n
+                        .CommandTimeout(database.CommandTimeoutSeconds)
+                        .EnableRetryOnFailure(2, TimeSpan.FromSeconds(1), null));
                     configure?.Invoke(o);
                 });
                 break;

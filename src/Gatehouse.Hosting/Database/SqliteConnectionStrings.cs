@@ -14,8 +14,16 @@ public static class SqliteConnectionStrings
             DataSource = full,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
-            DefaultTimeout = 30,
+            DefaultTimeout = DatabaseOptions.DefaultCommandTimeoutSeconds,
             Pooling = true,
         }.ToString();
     }
+
+    /// <summary>
+    /// The connection string with its default timeout set: Microsoft.Data.Sqlite waits for a busy or
+    /// locked database (another process's write lock) up to the command timeout, and
+    /// <c>BeginTransaction</c> up to this one, so both are bounded by the same option.
+    /// </summary>
+    public static string WithTimeout(string connectionString, int seconds) =>
+        new SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = seconds }.ToString();
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -22,6 +23,31 @@ public static class StoreErrors
                 // PostgreSQL error class 23: integrity constraint violation.
                 case PostgresException postgres when postgres.SqlState.StartsWith("23", StringComparison.Ordinal):
                     return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The one classification of "the store is unavailable" (docs/security-checklist.md DB1): any ADO.NET
+    /// error or timeout that is not a constraint violation, including SQLite's busy/locked once the
+    /// bounded timeout (<see cref="DatabaseOptions.CommandTimeoutSeconds"/>) ran out. Requests answer it
+    /// with 503 (<see cref="DatabaseUnavailableHandler"/>); background workers back off and retry
+    /// (<see cref="StoreBackoff"/>).
+    /// </summary>
+    public static bool IsUnavailable(Exception? exception)
+    {
+        if (IsConstraintViolation(exception))
+        {
+            return false;
+        }
+
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is DbException or TimeoutException)
+            {
+                return true;
             }
         }
 

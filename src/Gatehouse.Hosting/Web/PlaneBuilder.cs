@@ -1,7 +1,9 @@
+using Gatehouse.Hosting.Database;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Gatehouse.Hosting.Web;
@@ -32,6 +34,11 @@ public static class PlaneBuilder
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("OpenIddict", LogLevel.Warning);
         builder.Services.AddProblemDetails();
+        // A stalled or unreachable store is a 503 with Retry-After on every plane, never a 500 or a 4xx.
+        builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
+        // Last line only (docs/security-checklist.md ST1): every worker catches, backs off and resumes
+        // itself; should one still throw, it must not stop the plane (.NET's default is StopHost).
+        builder.Services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddTrustedProxies(builder.Configuration);
         return builder;

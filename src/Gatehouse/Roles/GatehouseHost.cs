@@ -45,9 +45,28 @@ public static class GatehouseHost
 
         Banner.Print(planes);
 
-        // Ctrl+C or SIGTERM stops every host (each has its own console lifetime); when any one stops,
-        // stop the others too, so the process never lives on half-running.
-        await Task.WhenAny(planes.Select(p => p.WaitForShutdownAsync()));
+        // Ctrl+C or SIGTERM stops every host (each has its own console lifetime). A plane that stops
+        // on its own does not take the others down (docs/security-checklist.md ST3), unless the
+        // operator asks for that with Hosting:StopAllOnPlaneFailure (say, under a supervisor that
+        // restarts the whole process).
+        var stopAll = planes[0].Configuration.GetValue<bool>("Hosting:StopAllOnPlaneFailure");
+        var stopped = planes.Select(async p => { await p.WaitForShutdownAsync(); return p; }).ToList();
+        if (stopAll)
+        {
+            await Task.WhenAny(stopped);
+        }
+        else
+        {
+            var first = await await Task.WhenAny(stopped);
+            if (stopped.Any(t => !t.IsCompleted))
+            {
+                var log = first.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GatehouseHost));
+                log.LogCritical("The plane at {Urls} stopped; the other planes keep running (Hosting:StopAllOnPlaneFailure is off).", string.Join(", ", first.Urls));
+            }
+
+            await Task.WhenAll(stopped);
+        }
+
         foreach (var plane in planes)
         {
             await plane.StopAsync();

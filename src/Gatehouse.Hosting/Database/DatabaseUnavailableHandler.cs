@@ -1,11 +1,13 @@
-using System.Data.Common;
-using Gatehouse.Hosting.Database;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
-namespace Gatehouse.Environment.Authorization;
+namespace Gatehouse.Hosting.Database;
 
 /// <summary>
-/// The store is down (connection refused, database dropped, file gone): 503 with <c>Retry-After</c>,
+/// The store is down or stalled (connection refused, database dropped, file gone, a lock held past the
+/// bounded busy/command timeout): 503 with <c>Retry-After</c>, on every plane (registered by
+/// <see cref="Web.PlaneBuilder"/>),
 /// never a 500 and never a success. RFC 7009 §2.2.1: on 503 "the client must assume the token still
 /// exists"; fosite CVE-2020-15223 answered 200 to a revocation whose store failed (docs/security-checklist.md RV6, DB1).
 /// OAuth endpoints answer in RFC 6749 form (<c>temporarily_unavailable</c>), everything else ProblemDetails.
@@ -16,23 +18,7 @@ public sealed class DatabaseUnavailableHandler(ILogger<DatabaseUnavailableHandle
 {
     public const int RetryAfterSeconds = 5;
 
-    public static bool IsStoreFailure(Exception? exception)
-    {
-        if (StoreErrors.IsConstraintViolation(exception))
-        {
-            return false;
-        }
-
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is DbException or TimeoutException)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public static bool IsStoreFailure(Exception? exception) => StoreErrors.IsUnavailable(exception);
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -42,7 +28,7 @@ public sealed class DatabaseUnavailableHandler(ILogger<DatabaseUnavailableHandle
         }
 
         var constraint = StoreErrors.IsConstraintViolation(exception);
-        if (!constraint && !IsStoreFailure(exception))
+        if (!constraint && !StoreErrors.IsUnavailable(exception))
         {
             return false;
         }
