@@ -91,7 +91,8 @@ public abstract class AppLifecycleTests
             Assert.Contains("only in PIE", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
-        const string typed = "https://P.example/cb?x=1";
+        // Upper case where it is significant (path, query): a host in upper case is refused by the rule.
+        const string typed = "https://p.example/Cb?X=1";
         await BodyAsync(await PostHandlerAsync(browser, path, "AddRedirectUri", ("NewRedirectUri", typed)));
         Assert.Empty(portal.Production.Clients[clientId].RedirectUris);
 
@@ -119,7 +120,7 @@ public abstract class AppLifecycleTests
 
         var uriId = await portal.QueryAsync(db => db.Set<AppRedirectUri>().Select(u => u.Id).SingleAsync());
         await BodyAsync(await PostHandlerAsync(admin, "/admin", "ApproveRedirectUri", ("TargetId", uriId.ToString())));
-        // Exactly the string typed: no normalisation on the way (docs/security-checklist.md: Uri objects lower-case the host).
+        // Exactly the string typed: no normalisation on the way.
         Assert.Equal([typed], portal.Production.Clients[clientId].RedirectUris);
 
         // Suspension disables the client again; reinstating enables it.
