@@ -12,7 +12,7 @@ namespace Gatehouse.Environment.Authorization;
 /// timed out became <c>400 unsupported_token_type</c>, a refresh became <c>invalid_grant</c>). A store
 /// that is unavailable is not a refusal: the failure is rethrown, so
 /// <see cref="DatabaseUnavailableHandler"/> answers 503 <c>temporarily_unavailable</c> with
-/// <c>Retry-After</c> and the client retries (RFC 7009 §2.2.1; docs/security-checklist.md ST3, RV6).
+/// <c>Retry-After</c> and the client retries (RFC 7009 §2.2.1; docs/security-checklist.md ST2, RV6).
 /// A concurrency conflict (a parallel request won) stays a false, as OpenIddict intends.
 /// </summary>
 public sealed class StoreFailureTokenManager(
