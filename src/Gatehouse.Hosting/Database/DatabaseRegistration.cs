@@ -45,10 +45,10 @@ public static class DatabaseRegistration
 
                 services.AddDbContext<TContext, TPostgresContext>(o =>
                 {
-                    // Retries stay few and short: a stalled server must still give a prompt 503.
+                    // Retries stay few and short, and never for a timeout: a stalled server must still give a prompt 503.
                     o.UseNpgsql(database.ConnectionString, n => n
                         .CommandTimeout(database.CommandTimeoutSeconds)
-                        .EnableRetryOnFailure(2, TimeSpan.FromSeconds(1), null));
+                        .ExecutionStrategy(d => new PostgresExecutionStrategy(d)));
                     configure?.Invoke(o);
                 });
                 break;

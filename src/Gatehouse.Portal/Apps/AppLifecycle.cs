@@ -329,10 +329,19 @@ public sealed class AppLifecycle(PortalDbContext db, PortalEnvironments environm
         {
             errors.Add("name", $"Use at most {MaxNameLength} characters.");
         }
+        else if (fields.Name.Any(char.IsControl))
+        {
+            // The name is shown on consent pages and sent to the environments: no NUL, no control characters (BI2).
+            errors.Add("name", "Use letters, digits, spaces and punctuation only; control characters are not allowed.");
+        }
 
         if (fields.Description?.Length > MaxDescriptionLength)
         {
             errors.Add("description", $"Use at most {MaxDescriptionLength} characters.");
+        }
+        else if (fields.Description?.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')) == true)
+        {
+            errors.Add("description", "Control characters are not allowed (line breaks are).");
         }
 
         if (string.IsNullOrWhiteSpace(fields.ContactEmail))
